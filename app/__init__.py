@@ -1,0 +1,1 @@
+"""bzpeer: a scholarly metadata REST API over arXiv metadata."""

@@ -1,0 +1,31 @@
+"""Response helpers: field selection on list pages, and schema tweaks that document it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from app.core.pagination import Page
+
+
+def only_id_required(schema: dict[str, Any]) -> None:
+    """`json_schema_extra` for list items: with `select`, every field but `id` may be absent."""
+    schema["required"] = ["id"]
+
+
+def page_response(page: Page[Any], fields: list[str] | None) -> Page[Any] | Response:
+    """The page as is, or (with `select`) as JSON holding only the chosen fields."""
+    if fields is None:
+        return page
+    body = {
+        "meta": page.meta.model_dump(),
+        "results": [_pick(item, fields) for item in page.results],
+    }
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+def _pick(item: BaseModel, fields: list[str]) -> dict[str, Any]:
+    return item.model_dump(mode="json", include=set(fields))

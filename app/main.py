@@ -1,0 +1,108 @@
+"""The application factory: `create_app()` wires settings, database, routers and middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.authors.router import router as authors_router
+from app.core import health
+from app.core.database import make_engine, make_session_factory
+from app.core.errors import install_error_handlers, install_redirects
+from app.core.http import ETagMiddleware, InputGuardMiddleware, RequestContextMiddleware
+from app.core.logging import configure_logging
+from app.core.settings import Settings, get_settings
+from app.graph.router import router as graph_router
+from app.institutions.router import router as institutions_router
+from app.topics.router import router as topics_router
+from app.works.router import router as works_router
+
+API_DESCRIPTION = """
+Scholarly metadata over arXiv: author records, works, topics, institutions and the
+coauthor graph. Lists page with opaque cursors (`meta.next_cursor`), errors are
+`application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    read_session_factory: sessionmaker[Session] | None = None,
+) -> FastAPI:
+    """Build the app. Tests pass their own session factories (bound to a rolled-back
+    transaction); otherwise the lifespan opens and disposes the engines."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if session_factory is not None:
+            app.state.session_factory = session_factory
+            app.state.read_session_factory = read_session_factory
+            yield
+            return
+        engine = make_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            echo=settings.database_echo,
+        )
+        read_engine = (
+            make_engine(settings.read_database_url, pool_size=settings.database_pool_size)
+            if settings.read_database_url
+            else None
+        )
+        app.state.session_factory = make_session_factory(engine)
+        app.state.read_session_factory = make_session_factory(read_engine) if read_engine else None
+        try:
+            yield
+        finally:
+            engine.dispose()
+            if read_engine is not None:
+                read_engine.dispose()
+
+    app = FastAPI(
+        title="bzpeer",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url="/redoc",
+    )
+    app.state.settings = settings
+    # Set here as well as in the lifespan so a test client without lifespan still works.
+    app.state.session_factory = session_factory
+    app.state.read_session_factory = read_session_factory
+
+    install_error_handlers(app)
+    install_redirects(app)
+
+    v1 = APIRouter(prefix="/v1")
+    for router in (authors_router, works_router, topics_router, institutions_router, graph_router):
+        v1.include_router(router)
+    app.include_router(v1)
+    app.include_router(health.router)
+
+    # Outermost last: request context wraps everything, so even rejected requests get an id.
+    app.add_middleware(ETagMiddleware, max_age=settings.read_cache_seconds)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "If-None-Match"],
+        expose_headers=[
+            "ETag",
+            "X-Request-ID",
+            "Retry-After",
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+        ],
+    )
+    app.add_middleware(InputGuardMiddleware, max_body_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    return app

@@ -1,0 +1,133 @@
+"""HTTP routes for works, including BibTeX and CSL-JSON exports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import orjson
+from fastapi import APIRouter, Depends, Header, Path, Query
+from starlette.responses import Response
+
+from app.authors.service import resolve_author_id
+from app.core.deps import SessionDep
+from app.core.errors import PROBLEM_RESPONSES
+from app.core.ids import AUTHOR_REF_PATTERN, TOPIC_ID_PATTERN
+from app.core.pagination import (
+    Page,
+    PageParams,
+    page_params,
+    parse_select,
+    select_pattern,
+    sort_pattern,
+)
+from app.core.responses import page_response
+from app.works import export, service
+from app.works.schemas import WORK_FIELDS, WorkOut
+
+router = APIRouter(tags=["works"], responses=PROBLEM_RESPONSES)
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+BIBTEX = "application/x-bibtex"
+CSL_JSON = "application/vnd.citationstyles.csl+json"
+ExportFormat = Literal["json", "bibtex", "csl-json"]
+WORK_ID_PATTERN = r"^(W[1-9][0-9]{0,17}|arxiv:([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A-Z]{2})?/[0-9]{7})(v[0-9]+)?|doi:10\.[0-9]{4,9}/\S+)$"
+
+
+@router.get("/works", response_model=Page[WorkOut], operation_id="list_works")
+def list_works(
+    session: SessionDep,
+    page: PageDep,
+    q: Annotated[
+        str | None, Query(max_length=300, description="Full-text on title and abstract.")
+    ] = None,
+    author: Annotated[
+        str | None, Query(pattern=AUTHOR_REF_PATTERN, description="Author id (A...).")
+    ] = None,
+    topic: Annotated[
+        str | None,
+        Query(
+            pattern=TOPIC_ID_PATTERN,
+            description="Topic id or arXiv code; archives and groups include their categories.",
+        ),
+    ] = None,
+    category: Annotated[
+        str | None, Query(pattern=TOPIC_ID_PATTERN, description="arXiv category code.")
+    ] = None,
+    year_from: Annotated[int | None, Query(ge=1000, le=3000)] = None,
+    year_to: Annotated[int | None, Query(ge=1000, le=3000)] = None,
+    type: service.WorkType | None = None,
+    has_doi: bool | None = None,
+    sort: Annotated[
+        str | None,
+        Query(
+            pattern=sort_pattern(list(service.WORK_SORTS), "relevance"),
+            description=(
+                "publication_date, year, authors_count or id (:asc/:desc); `relevance` with `q`."
+            ),
+        ),
+    ] = None,
+    select: Annotated[
+        str | None, Query(max_length=2000, pattern=select_pattern(WORK_FIELDS))
+    ] = None,
+) -> Page[WorkOut] | Response:
+    fields = parse_select(select, WORK_FIELDS)
+    filters = service.WorkFilters(
+        q=q,
+        author_id=resolve_author_id(session, author, field="author") if author else None,
+        topic=topic,
+        category=category,
+        year_from=year_from,
+        year_to=year_to,
+        type=type,
+        has_doi=has_doi,
+    )
+    return page_response(service.list_works(session, filters, page, sort), fields)
+
+
+def _wanted_format(format: ExportFormat | None, accept: str | None) -> ExportFormat:
+    if format is not None:
+        return format
+    if accept and BIBTEX in accept:
+        return "bibtex"
+    if accept and CSL_JSON in accept:
+        return "csl-json"
+    return "json"
+
+
+@router.get(
+    "/works/{work_id:path}",
+    response_model=WorkOut,
+    operation_id="get_work",
+    responses={
+        200: {
+            "content": {
+                BIBTEX: {"schema": {"type": "string"}},
+                CSL_JSON: {"schema": {"type": "array", "items": {"type": "object"}}},
+            }
+        }
+    },
+)
+def get_work(
+    session: SessionDep,
+    work_id: Annotated[
+        str,
+        Path(
+            max_length=300,
+            pattern=WORK_ID_PATTERN,
+            description=(
+                "`W123`, `arxiv:0704.0001` (a version suffix is accepted) or `doi:10.1103/...`."
+            ),
+        ),
+    ],
+    format: Annotated[
+        ExportFormat | None, Query(description="Or ask via the Accept header.")
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> WorkOut | Response:
+    work = service.get_work(session, work_id)
+    wanted = _wanted_format(format, accept)
+    if wanted == "bibtex":
+        return Response(export.to_bibtex(work), media_type=f"{BIBTEX}; charset=utf-8")
+    if wanted == "csl-json":
+        return Response(orjson.dumps(export.to_csl_json(work)), media_type=CSL_JSON)
+    return work
