@@ -73,5 +73,13 @@ def render_openapi(spec: dict[str, object]) -> str:
     return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _register_ingestion_commands() -> None:
+    from app.ingest.commands import register
+
+    register(app)
+
+
+_register_ingestion_commands()
+
 if __name__ == "__main__":
     app()

@@ -50,6 +50,7 @@ def author(session: Session, display_name: str = "", **fields: Any) -> Author:
     family = name.split()[-1].lower()
     values: dict[str, Any] = {
         "display_name": name,
+        "family_name": name.split()[-1],
         "name_key": f"{family}_{name[0].lower()}",
         "search_names": name,
         "is_collaboration": False,

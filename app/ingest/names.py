@@ -197,13 +197,15 @@ _COLLAB_PREFIX: Final = re.compile(
 _SUFFIXES: Final = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _ROMAN_SUFFIXES: Final = frozenset({"II", "III", "IV"})
 # arXiv's surname prefixes (matched case-insensitively, as arXiv does) ...
+# ("le", "delle" and "dalla" are ours: "A. Le Fevre", "L. Delle Site").
 _PARTICLES_ANY_CASE: Final = frozenset(
-    {"van", "der", "de", "la", "von", "del", "della", "da", "mac", "ter", "dem", "di"}
-)
+    {"van", "der", "de", "la", "von", "del", "della", "da", "mac", "ter", "dem", "di",
+     "le", "delle", "dalla"}
+)  # fmt: skip
 # ... and common ones that are only particles when written in lower case.
 _PARTICLES_LOWER: Final = frozenset(
-    {"den", "le", "du", "des", "dos", "das", "do", "ten", "'t", "in", "zu", "zur", "y", "e",
-     "dal", "dei", "degli", "delle", "bin", "ibn", "af", "av", "op"}
+    {"den", "du", "des", "dos", "das", "do", "ten", "'t", "in", "zu", "zur", "y", "e",
+     "dal", "dei", "degli", "bin", "ibn", "af", "av", "op"}
 )  # fmt: skip
 _ET_AL: Final = re.compile(r"^(?:et\.?\s*al\.?|and\s+others|others)$", re.IGNORECASE)
 _TRAILING_ET_AL: Final = re.compile(r"\s+et\.?\s*al\.?$", re.IGNORECASE)

@@ -4,7 +4,7 @@ from app.models.authors import Author, AuthorAffiliation, AuthorNameVariant, Aut
 from app.models.base import Base
 from app.models.graph import CoauthorEdge
 from app.models.ingest import HarvestState, IngestRun
-from app.models.institutions import Institution, WorkInstitution
+from app.models.institutions import AuthorshipInstitution, Institution
 from app.models.topics import Topic
 from app.models.works import Authorship, Work, WorkTopic
 
@@ -13,6 +13,7 @@ __all__ = [
     "AuthorAffiliation",
     "AuthorNameVariant",
     "AuthorTopic",
+    "AuthorshipInstitution",
     "Authorship",
     "Base",
     "CoauthorEdge",
@@ -21,6 +22,5 @@ __all__ = [
     "Institution",
     "Topic",
     "Work",
-    "WorkInstitution",
     "WorkTopic",
 ]

@@ -26,6 +26,7 @@ class Author(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     display_name: Mapped[str] = mapped_column(String(500))
+    family_name: Mapped[str] = mapped_column(String(300), default="")
     # Ascii-folded family name + first initial: the blocking key of disambiguation.
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     # Display name and every variant, with and without accents: what name search matches.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, BigId, Timestamped
@@ -22,14 +22,22 @@ class Institution(Timestamped, Base):
     authors_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class WorkInstitution(Base):
-    __tablename__ = "work_institutions"
+class AuthorshipInstitution(Base):
+    """An institution named in one authorship's affiliation: who was where, on which work."""
 
-    work_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("works.id", ondelete="CASCADE"), primary_key=True
-    )
+    __tablename__ = "authorship_institutions"
+
+    work_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
     institution_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("institutions.id", ondelete="CASCADE"), primary_key=True
     )
 
-    __table_args__ = (Index("ix_work_institutions_institution_id", "institution_id", "work_id"),)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["work_id", "position"],
+            ["authorships.work_id", "authorships.position"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_authorship_institutions_institution_id", "institution_id", "work_id"),
+    )

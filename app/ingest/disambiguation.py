@@ -1,0 +1,642 @@
+"""Author disambiguation: which author record does one authorship belong to?
+
+A pure, deterministic core. The pipeline blocks candidates (author records whose `name_key`
+equals the mention's, see `app.ingest.names.name_key`), describes each as an `AuthorProfile`,
+describes the authorship as a `Mention`, and calls `resolve`. No database, no I/O, no clock:
+the same mention and the same candidate profiles give the same `Decision`, whatever the order
+of the candidates, and an existing author id is only ever chosen, never renumbered.
+
+The rule, in short: a candidate whose full given name conflicts with the mention's ("Maosong"
+vs "Mingyu") is never chosen; every other candidate gets a score that adds up the evidence
+(name agreement, shared coauthors, overlapping arXiv fields, closeness in time, ORCID), and
+the best candidate at or above `DisambiguationConfig.match_threshold` wins (ties: lowest
+author id). Below the threshold a new author is created. Collaborations ("ATLAS
+Collaboration") match by exact normalised name only. `docs/disambiguation.md` explains the
+weights and walks through examples.
+
+Speed matters (one call per authorship, about a million per full ingest), so per-name work
+(folding, splitting given names, comparing two given names, mapping categories to archives)
+is cached on the strings themselves, and profiles precompute what scoring needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from functools import lru_cache
+from typing import Final, NamedTuple
+
+from app.ingest.names import ascii_fold, given_compatible, name_key
+from app.ingest.records import ParsedName
+from app.topics.taxonomy import load_taxonomy
+
+__all__ = [
+    "ALGORITHM_VERSION",
+    "DEFAULT_CONFIG",
+    "AuthorProfile",
+    "CreateNew",
+    "Decision",
+    "DisambiguationConfig",
+    "Evidence",
+    "FieldOverlap",
+    "MatchExisting",
+    "Mention",
+    "NameMatch",
+    "evaluate",
+    "mentions_for_work",
+    "profile_from_mention",
+    "resolve",
+    "update_profile",
+]
+
+# Bump when a change to the rules or default weights can change decisions, so runs record
+# which rules filed their authorships.
+ALGORITHM_VERSION: Final = "disambiguation-1"
+
+_NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
+# The same tokenisation as `app.ingest.names.given_compatible`, so the grade below and the
+# compatibility gate see the same parts: "C.-P." -> C., P.; "Jean-Pierre" -> Jean, Pierre.
+_GIVEN_TOKEN: Final = re.compile(r"[^\W\d_]+\.?")
+
+
+# --- name comparison -------------------------------------------------------------------
+
+
+class NameMatch(IntEnum):
+    """How well a mention's given name agrees with a candidate's best given-name variant."""
+
+    CONFLICT = -1  # cannot be the same person: "Maosong" vs "Mingyu", "John A." vs "John B."
+    UNKNOWN = 0  # one side has no given name at all
+    INITIAL = 1  # agreement rests on one initial: "M." vs "Maosong"
+    INITIALS = 2  # two or more parts agree, at least one only as an initial: "P. M." vs "P. M."
+    FIRST_NAME = 3  # the first given name agrees in full, the rest is missing or initials
+    EXACT = 4  # the whole given name agrees (spacing and hyphens aside): "Mao-Song"/"Maosong"
+
+    @property
+    def label(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_family(family: str) -> str:
+    # Names in scripts that ascii-folding erases keep their casefolded form instead of
+    # collapsing to "" (which would make every such name equal).
+    return _NON_ALNUM.sub("", ascii_fold(family)) or family.casefold().strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_collaboration(name: str) -> str:
+    return _NON_ALNUM.sub(" ", ascii_fold(name)).strip() or name.casefold().strip()
+
+
+@lru_cache(maxsize=1 << 16)
+def _given_shape(given: str) -> tuple[tuple[str, bool], ...]:
+    """Given name -> ((folded part, abbreviated?), ...), as `given_compatible` splits it."""
+    parts: list[tuple[str, bool]] = []
+    for token in _GIVEN_TOKEN.findall(given):
+        bare = token.rstrip(".")
+        core = ascii_fold(bare) or bare.casefold()
+        parts.append((core, token.endswith(".") or len(core) == 1))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=1 << 18)
+def _given_grade(a: str, b: str) -> NameMatch:
+    """Grade two given names. Cached on the raw strings: the same pairs recur constantly."""
+    pa, pb = _given_shape(a), _given_shape(b)
+    if not pa or not pb:
+        return NameMatch.UNKNOWN
+    # The gate is the shared definition in app.ingest.names, so disambiguation can never
+    # call "compatible" what the rest of the system calls a mismatch, or the reverse.
+    if not given_compatible(a, b):
+        return NameMatch.CONFLICT
+    spelled_a = not any(abbrev for _, abbrev in pa)
+    spelled_b = not any(abbrev for _, abbrev in pb)
+    if spelled_a and spelled_b and "".join(p for p, _ in pa) == "".join(p for p, _ in pb):
+        return NameMatch.EXACT
+    if pa == pb and not pa[0][1]:
+        return NameMatch.EXACT  # "John A." written the same way twice
+    if not pa[0][1] and not pb[0][1]:
+        return NameMatch.FIRST_NAME
+    return NameMatch.INITIALS if min(len(pa), len(pb)) >= 2 else NameMatch.INITIAL
+
+
+@lru_cache(maxsize=1 << 18)
+def _best_given_grade(given: str, variants: frozenset[str]) -> NameMatch:
+    """The best grade over a candidate's variants, or CONFLICT if any variant conflicts.
+
+    One conflicting variant is enough to block: a record that has been "Maosong Sun" is
+    never "Mingyu Sun", however many times it was also written "M. Sun". Cached on the
+    variant set itself (a frozenset hashes once): one record meets many mentions.
+    """
+    best = NameMatch.UNKNOWN
+    for variant in variants:
+        grade = _given_grade(given, variant)
+        if grade is NameMatch.CONFLICT:
+            return grade
+        if grade > best:
+            best = grade
+    return best
+
+
+# --- fields (arXiv categories) ---------------------------------------------------------
+
+
+class _Fields(NamedTuple):
+    categories: frozenset[str]  # canonical codes: aliases and subsumed archives mapped
+    archives: frozenset[str]
+    groups: frozenset[str]
+
+
+_NO_FIELDS: Final = _Fields(frozenset(), frozenset(), frozenset())
+
+
+@lru_cache(maxsize=1 << 14)
+def _fields_of(codes: tuple[str, ...]) -> _Fields:
+    """Canonical categories, archives and groups of a set of category codes.
+
+    Canonical codes make an alias and its target count as the same field (`stat.TH` is
+    `math.ST`, old `alg-geom` is `math.AG`). Unknown codes keep their own code and their
+    prefix as archive, so two papers in the same unknown category still meet.
+    """
+    if not codes:
+        return _NO_FIELDS
+    taxonomy = load_taxonomy()
+    categories: set[str] = set()
+    archives: set[str] = set()
+    groups: set[str] = set()
+    for code in codes:
+        category = taxonomy.resolve(code)
+        if category is not None:
+            canonical = taxonomy.categories[category.canonical_code]
+            categories.add(canonical.code)
+            archives.add(canonical.archive_code)
+            groups.add(canonical.group_code)
+            continue
+        categories.add(code)
+        archive = taxonomy.archive_for(code)
+        if archive is None:
+            archives.add(code.split(".", 1)[0])
+        else:
+            archives.add(archive.code)
+            groups.add(archive.group_code)
+    return _Fields(frozenset(categories), frozenset(archives), frozenset(groups))
+
+
+class FieldOverlap(IntEnum):
+    DISJOINT = -1
+    UNKNOWN = 0  # one side has no categories
+    GROUP = 1
+    ARCHIVE = 2
+    CATEGORY = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+def _field_overlap(a: _Fields, b: _Fields) -> FieldOverlap:
+    if not a.categories or not b.categories:
+        return FieldOverlap.UNKNOWN
+    if not a.categories.isdisjoint(b.categories):
+        return FieldOverlap.CATEGORY
+    if not a.archives.isdisjoint(b.archives):
+        return FieldOverlap.ARCHIVE
+    if not a.groups.isdisjoint(b.groups):
+        return FieldOverlap.GROUP
+    return FieldOverlap.DISJOINT
+
+
+# --- configuration ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DisambiguationConfig:
+    """Weights and thresholds. Points add up; a candidate needs `match_threshold` to win.
+
+    The defaults are tuned so that (see docs/disambiguation.md):
+    * an exact full name in the same archive matches on its own (3.0 + 1.0 = 4.0);
+    * an exact full name in an unrelated field does not (3.0 - 2.0 + 0.5 = 1.5);
+    * initials alone never match without a shared coauthor (0.5 + 1.5 + 0.5 = 2.5);
+    * one shared coauthor plus a compatible name in a related field does.
+    """
+
+    match_threshold: float = 4.0
+
+    # Name agreement, by `NameMatch` grade (a conflict is a hard no, not a score).
+    name_exact: float = 3.0  # the whole given name agrees: "Maosong" / "Maosong"
+    name_first: float = 2.5  # the first given name agrees in full: "John" / "John A."
+    name_initials: float = 2.0  # two or more initials agree: "P. M." / "Pavel M."
+    name_initial: float = 0.5  # only the first initial agrees: "M." / "Maosong"
+    name_unknown: float = 0.0  # one side has no given name
+
+    # Shared coauthors: coauthor_max * (1 - coauthor_decay ** n), i.e. 3.0, 4.5, 5.25, ...
+    coauthor_max: float = 6.0
+    coauthor_decay: float = 0.5
+
+    # The closest level at which the mention's categories meet the candidate's.
+    field_category: float = 1.5
+    field_archive: float = 1.0
+    field_group: float = 0.25
+    field_disjoint: float = -2.0  # both sides have categories and nothing is shared
+
+    # Time: within `year_slack` years of the candidate's active span earns `year_within`;
+    # beyond it the points fall by `year_penalty_per_year` down to `year_floor`.
+    year_slack: int = 3
+    year_within: float = 0.5
+    year_penalty_per_year: float = 0.1
+    year_floor: float = -0.5
+
+    orcid_match: float = 10.0  # the same ORCID on both sides settles it; different ones block
+
+    # Works with more authors than this give each author only a window of list neighbours
+    # (plus any collaboration) as coauthor evidence: everyone on a 3,000-author paper is a
+    # coauthor of everyone else, which is both meaningless and quadratic.
+    max_full_coauthors: int = 100
+    coauthor_window: int = 10
+
+    max_reasons: int = 5  # how many rejected candidates a CreateNew explains
+
+    # Lookup tables built from the weights above, so scoring indexes instead of branching.
+    _name_points: dict[NameMatch, float] = field(init=False, repr=False, compare=False)
+    _field_points: dict[FieldOverlap, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.coauthor_decay < 1.0:
+            raise ValueError("coauthor_decay must be between 0 and 1")
+        if self.year_slack < 0 or self.max_full_coauthors < 1 or self.coauthor_window < 0:
+            raise ValueError("year_slack, max_full_coauthors and coauthor_window must be >= 0")
+        if self.year_floor > self.year_within:
+            raise ValueError("year_floor must not exceed year_within")
+        name_points = {
+            NameMatch.EXACT: self.name_exact,
+            NameMatch.FIRST_NAME: self.name_first,
+            NameMatch.INITIALS: self.name_initials,
+            NameMatch.INITIAL: self.name_initial,
+            NameMatch.UNKNOWN: self.name_unknown,
+        }
+        field_points = {
+            FieldOverlap.CATEGORY: self.field_category,
+            FieldOverlap.ARCHIVE: self.field_archive,
+            FieldOverlap.GROUP: self.field_group,
+            FieldOverlap.UNKNOWN: 0.0,
+            FieldOverlap.DISJOINT: self.field_disjoint,
+        }
+        object.__setattr__(self, "_name_points", name_points)
+        object.__setattr__(self, "_field_points", field_points)
+
+
+DEFAULT_CONFIG: Final = DisambiguationConfig()
+
+
+# --- inputs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One authorship to resolve: the name as written on one work, and that work's context.
+
+    `coauthor_keys` are the `name_key`s of the other authors on the work (see
+    `mentions_for_work`, which also bounds them for huge author lists); `coauthor_ids` the
+    author ids of those already resolved, when the pipeline knows them: they add evidence,
+    and a candidate already holding another authorship of the same work is never chosen.
+    `key` is `name_key(name)`, computed when left empty.
+    """
+
+    name: ParsedName
+    categories: tuple[str, ...] = ()
+    year: int | None = None
+    coauthor_keys: frozenset[str] = frozenset()
+    coauthor_ids: frozenset[int] = frozenset()
+    orcid: str | None = None
+    key: str = ""
+    _family: str = field(init=False, repr=False, compare=False)
+    _fields: _Fields = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", name_key(self.name))
+        if self.name.is_collaboration:
+            object.__setattr__(self, "_family", _fold_collaboration(self.name.family))
+        else:
+            object.__setattr__(self, "_family", _fold_family(self.name.family))
+        object.__setattr__(self, "_fields", _fields_of(tuple(self.categories)))
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorProfile:
+    """What disambiguation knows about one existing author record.
+
+    Treat it as immutable: `update_profile` returns a new one. `categories` counts works
+    per category (raw or canonical codes; both are canonicalised for comparison).
+    """
+
+    author_id: int
+    family: str
+    given_variants: frozenset[str] = frozenset()
+    name_key: str = ""
+    coauthor_keys: frozenset[str] = frozenset()
+    coauthor_ids: frozenset[int] = frozenset()
+    categories: Counter[str] = field(default_factory=Counter, hash=False)
+    first_year: int | None = None
+    last_year: int | None = None
+    orcid: str | None = None
+    works_count: int = 0
+    is_collaboration: bool = False
+    _family: str = field(init=False, repr=False, compare=False, hash=False)
+    _fields: _Fields = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.is_collaboration:
+            object.__setattr__(self, "_family", _fold_collaboration(self.family))
+        else:
+            object.__setattr__(self, "_family", _fold_family(self.family))
+        # Sorted so that equal category sets share one cache entry.
+        object.__setattr__(self, "_fields", _fields_of(tuple(sorted(self.categories))))
+
+
+def mentions_for_work(
+    authors: Sequence[ParsedName],
+    categories: Sequence[str],
+    year: int | None,
+    config: DisambiguationConfig = DEFAULT_CONFIG,
+) -> list[Mention]:
+    """One `Mention` per author of a work, in author order, with bounded coauthor keys.
+
+    Up to `config.max_full_coauthors` authors, each mention gets every other author's key.
+    Above it, each gets its `coauthor_window` neighbours on either side of the (usually
+    alphabetical) list plus every collaboration on the work: enough to tie one member's
+    papers together, linear in the list length.
+    """
+    keys = [name_key(name) for name in authors]
+    cats = tuple(categories)
+    n = len(keys)
+    mentions: list[Mention] = []
+    if n <= config.max_full_coauthors:
+        everyone = frozenset(keys)
+        counts = Counter(keys)
+        for name, key in zip(authors, keys, strict=True):
+            # A key held by two authors of the work (two "J. Smith"s) stays in: it is also
+            # a coauthor's key.
+            others = everyone - {key} if counts[key] == 1 else everyone
+            mentions.append(Mention(name, cats, year, others, key=key))
+        return mentions
+    collaborations = frozenset(
+        key for name, key in zip(authors, keys, strict=True) if name.is_collaboration
+    )
+    window = config.coauthor_window
+    for i, (name, key) in enumerate(zip(authors, keys, strict=True)):
+        near = keys[max(0, i - window) : i] + keys[i + 1 : i + 1 + window]
+        others = collaborations.union(near) - {key}
+        mentions.append(Mention(name, cats, year, others, key=key))
+    return mentions
+
+
+# --- evidence and decisions ------------------------------------------------------------
+
+
+class Evidence(NamedTuple):
+    """The case for one candidate: a score, or the reason it is blocked outright.
+
+    A named tuple rather than a frozen dataclass: one is built per candidate per authorship,
+    and a frozen dataclass pays a `object.__setattr__` call per field to be built.
+    """
+
+    author_id: int
+    total: float
+    blocked: str | None = None  # "given-name-conflict", "family-mismatch", ...
+    name: NameMatch = NameMatch.UNKNOWN
+    shared_coauthors: int = 0
+    overlap: FieldOverlap = FieldOverlap.UNKNOWN
+    year_gap: int | None = None  # years outside the candidate's active span; None: unknown
+    years_close: bool = False  # within the configured slack
+    orcid_match: bool = False
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Short `signal=value` strings for logs, run reports and the docs' examples.
+
+        Built on demand: a million decisions are made per ingest, few are ever explained.
+        """
+        if self.blocked is not None:
+            return (f"blocked={self.blocked}",)
+        reasons = [f"name={self.name.label}"]
+        if self.shared_coauthors:
+            reasons.append(f"coauthors={self.shared_coauthors}")
+        reasons.append(f"field={self.overlap.label}")
+        if self.year_gap is None:
+            reasons.append("years=unknown")
+        elif self.years_close:
+            reasons.append("years=within")
+        else:
+            reasons.append(f"years=gap-{self.year_gap}")
+        if self.orcid_match:
+            reasons.append("orcid=match")
+        reasons.append(f"score={self.total:.2f}")
+        return tuple(reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchExisting:
+    """The mention belongs to existing author `author_id`."""
+
+    author_id: int
+    score: float
+    evidence: Evidence | None = None  # None for collaborations, matched by name alone
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self.evidence is None:
+            return ("collaboration=exact-name",)
+        return self.evidence.reasons
+
+
+@dataclass(frozen=True, slots=True)
+class CreateNew:
+    """No candidate is good enough: the mention starts a new author record.
+
+    `cause` is "no-candidates", "below-threshold", "no-family-name" or
+    "collaboration-new-name"; `candidates` holds the case for each candidate, strongest
+    first, so a report can show how close the nearest came.
+    """
+
+    cause: str
+    candidates: tuple[Evidence, ...] = ()
+    threshold: float = DEFAULT_CONFIG.match_threshold
+    max_reasons: int = DEFAULT_CONFIG.max_reasons
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        if self.cause != "below-threshold":
+            return (self.cause,)
+        reasons = [f"below-threshold={self.threshold:.2f}"]
+        for item in self.candidates[: self.max_reasons]:
+            reasons.append(f"author-{item.author_id}: " + " ".join(item.reasons))
+        if len(self.candidates) > self.max_reasons:
+            reasons.append(f"and {len(self.candidates) - self.max_reasons} more")
+        return tuple(reasons)
+
+
+Decision = MatchExisting | CreateNew
+
+
+def _blocked(author_id: int, reason: str) -> Evidence:
+    return Evidence(author_id, float("-inf"), reason)
+
+
+def evaluate(
+    mention: Mention, profile: AuthorProfile, config: DisambiguationConfig = DEFAULT_CONFIG
+) -> Evidence:
+    """Score one candidate for one person mention (collaborations: see `resolve`)."""
+    author_id = profile.author_id
+    if profile.is_collaboration or mention.name.is_collaboration:
+        return _blocked(author_id, "kind-mismatch")
+    if mention._family != profile._family:
+        return _blocked(author_id, "family-mismatch")
+    if author_id in mention.coauthor_ids:
+        # Already holds another authorship on this very work: one person, one byline slot.
+        return _blocked(author_id, "same-work")
+    orcid_match = False
+    if mention.orcid and profile.orcid:
+        if mention.orcid != profile.orcid:
+            return _blocked(author_id, "orcid-conflict")
+        orcid_match = True
+    grade = _best_given_grade(mention.name.given, profile.given_variants)
+    if grade is NameMatch.CONFLICT:
+        return _blocked(author_id, "given-name-conflict")
+    total = config._name_points[grade]
+
+    # Keys can collide ("Y. Liu"); ids cannot but are not always known. Take whichever
+    # shows more shared coauthors rather than adding both, which would count one twice.
+    shared = len(mention.coauthor_keys & profile.coauthor_keys)
+    if mention.coauthor_ids and profile.coauthor_ids:
+        shared = max(shared, len(mention.coauthor_ids & profile.coauthor_ids))
+    if shared:
+        total += config.coauthor_max * (1.0 - config.coauthor_decay**shared)
+
+    overlap = _field_overlap(mention._fields, profile._fields)
+    total += config._field_points[overlap]
+
+    gap: int | None = None
+    close = False
+    year = mention.year
+    if year is not None and profile.first_year is not None and profile.last_year is not None:
+        gap = max(profile.first_year - year, year - profile.last_year, 0)
+        close = gap <= config.year_slack
+        if close:
+            total += config.year_within
+        else:
+            late = config.year_within - config.year_penalty_per_year * (gap - config.year_slack)
+            total += max(config.year_floor, late)
+
+    if orcid_match:
+        total += config.orcid_match
+    return Evidence(author_id, total, None, grade, shared, overlap, gap, close, orcid_match)
+
+
+def _strength(evidence: Evidence) -> tuple[float, int]:
+    # Highest score, then lowest author id: the older record keeps winning ties, so ties
+    # resolve the same way in every run and whatever order candidates arrive in.
+    return (-evidence.total, evidence.author_id)
+
+
+def _resolve_collaboration(
+    mention: Mention, candidates: Sequence[AuthorProfile], config: DisambiguationConfig
+) -> Decision:
+    found = min(
+        (p.author_id for p in candidates if p.is_collaboration and p._family == mention._family),
+        default=None,
+    )
+    if found is None:
+        return CreateNew("collaboration-new-name")
+    # Matched by rule rather than by weighing evidence: reported as exactly the threshold.
+    return MatchExisting(found, config.match_threshold)
+
+
+def resolve(
+    mention: Mention,
+    candidates: Sequence[AuthorProfile],
+    config: DisambiguationConfig = DEFAULT_CONFIG,
+) -> Decision:
+    """Match the mention to the best candidate at or above the threshold, else create new.
+
+    Candidates are normally every record sharing the mention's `name_key`; passing more is
+    safe (others are blocked by family name or given-name conflict), passing fewer means
+    fewer records can be matched. The decision depends only on the arguments: not on the
+    candidates' order, not on earlier calls.
+    """
+    if mention.name.is_collaboration:
+        return _resolve_collaboration(mention, candidates, config)
+    if not mention._family:
+        return CreateNew("no-family-name")
+    if not candidates:
+        return CreateNew("no-candidates")
+    evidence = [evaluate(mention, profile, config) for profile in candidates]
+    best = min(evidence, key=_strength)
+    if best.blocked is None and best.total >= config.match_threshold:
+        return MatchExisting(best.author_id, best.total, best)
+    evidence.sort(key=_strength)
+    return CreateNew("below-threshold", tuple(evidence), config.match_threshold, config.max_reasons)
+
+
+# --- keeping profiles current within a batch -------------------------------------------
+
+
+def profile_from_mention(author_id: int, mention: Mention) -> AuthorProfile:
+    """The profile of a record just created for `mention` (after a `CreateNew`)."""
+    name = mention.name
+    return AuthorProfile(
+        author_id=author_id,
+        family=name.family,
+        given_variants=frozenset((name.given,)) if name.given else frozenset(),
+        name_key=mention.key,
+        coauthor_keys=mention.coauthor_keys,
+        coauthor_ids=mention.coauthor_ids,
+        categories=Counter(mention._fields.categories),
+        first_year=mention.year,
+        last_year=mention.year,
+        orcid=mention.orcid,
+        works_count=1,
+        is_collaboration=name.is_collaboration,
+    )
+
+
+def update_profile(profile: AuthorProfile, mention: Mention) -> AuthorProfile:
+    """A new profile with `mention` (resolved to `profile`) folded in; `profile` is unchanged.
+
+    Sets are only copied when the mention adds something to them, so the cost is bounded
+    by what is new, not by the size of a prolific author's profile.
+    """
+    given = mention.name.given
+    variants = profile.given_variants
+    if given and given not in variants:
+        variants = variants | {given}
+    keys = profile.coauthor_keys
+    if not mention.coauthor_keys <= keys:
+        keys = keys | mention.coauthor_keys
+    ids = profile.coauthor_ids
+    if not mention.coauthor_ids <= ids:
+        ids = ids | mention.coauthor_ids
+    categories = Counter(profile.categories)
+    categories.update(mention._fields.categories)
+    first, last = profile.first_year, profile.last_year
+    if mention.year is not None:
+        first = mention.year if first is None else min(first, mention.year)
+        last = mention.year if last is None else max(last, mention.year)
+    return AuthorProfile(
+        author_id=profile.author_id,
+        family=profile.family,
+        given_variants=variants,
+        name_key=profile.name_key,
+        coauthor_keys=keys,
+        coauthor_ids=ids,
+        categories=categories,
+        first_year=first,
+        last_year=last,
+        orcid=profile.orcid or mention.orcid,
+        works_count=profile.works_count + 1,
+        is_collaboration=profile.is_collaboration,
+    )

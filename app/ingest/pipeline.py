@@ -1,0 +1,558 @@
+"""The ingestion pipeline: parsed records in, works/authors/topics/edges/counts out.
+
+Cross-domain on purpose (it writes works, authors, institutions and topics), so it lives
+here rather than in any one domain. The shape of a run:
+
+1. Records arrive from a parser (`app.ingest.formats`) as `WorkRecord`, `DeletedRecord` or
+   `RecordError`; errors go to the errors file with their position and the run goes on.
+2. Records are taken in batches. Each batch is one transaction: works inserted or updated,
+   authorships resolved to author records (`app.ingest.disambiguation`), topics and
+   institutions linked, and the run's checkpoint advanced. A kill between batches loses
+   nothing; a rerun of the same input skips the batches already committed.
+3. A record whose content hash is unchanged is left alone, so a re-ingest changes nothing.
+4. At the end, `app.ingest.refresh` brings counts, topic profiles, coauthor edges and
+   affiliations up to date for the authors the run touched, in set-based SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import orjson
+from sqlalchemy import Connection, Engine, bindparam, select, text, update
+
+from app.core.settings import Settings
+from app.ingest import bulk
+from app.ingest.disambiguation import (
+    AuthorProfile,
+    CreateNew,
+    Mention,
+    mentions_for_work,
+    profile_from_mention,
+    resolve,
+    update_profile,
+)
+from app.ingest.enrich import (
+    is_withdrawn,
+    publication_date,
+    split_dois,
+    venue_from_journal_ref,
+    work_type,
+)
+from app.ingest.names import ascii_fold
+from app.ingest.records import DeletedRecord, ParseResult, RecordError, WorkRecord
+from app.ingest.refresh import refresh_after_run
+from app.ingest.text import latex_to_plain
+from app.models import Author, IngestRun, Topic
+from app.topics.sync import sync_taxonomy
+
+BATCH_SIZE = 2000
+
+WORK_COLUMNS = (
+    "id", "arxiv_id", "arxiv_version", "doi", "dois", "title", "title_plain", "abstract",
+    "abstract_plain", "type", "publication_date", "year", "venue", "journal_ref", "comments",
+    "report_no", "license", "submitter", "primary_category", "categories", "versions",
+    "source_updated", "is_withdrawn", "is_deleted", "authors_count", "content_hash",
+    "created_at", "updated_at",
+)
+AUTHOR_COLUMNS = (
+    "id", "display_name", "family_name", "name_key", "search_names", "is_collaboration",
+    "open_to_collaborate", "affiliation_provenance", "claim_status", "verification_level",
+    "trust_score", "works_count", "followers_count", "topics_count", "coauthors_count",
+    "close_collaborators_count", "first_year", "last_year", "created_at", "updated_at",
+)
+AUTHORSHIP_COLUMNS = ("work_id", "position", "author_id", "raw_name", "display_name",
+                      "affiliations")
+
+
+@dataclass
+class RunSummary:
+    run_id: int = 0
+    source: str = ""
+    records_read: int = 0
+    works_inserted: int = 0
+    works_updated: int = 0
+    works_unchanged: int = 0
+    works_deleted: int = 0
+    records_skipped: int = 0
+    authors_created: int = 0
+    authors_matched: int = 0
+    edges: int = 0
+    resumed_from: int = 0
+    seconds: float = 0.0
+    errors_path: str | None = None
+
+    @property
+    def records_per_second(self) -> float:
+        return self.records_read / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = {k: v for k, v in vars(self).items() if k not in ("source", "errors_path")}
+        counts["records_per_second"] = round(self.records_per_second, 1)
+        return counts
+
+
+def content_hash(record: WorkRecord) -> str:
+    """Hash of everything a record says; equal hashes mean nothing to update."""
+    payload = orjson.dumps(
+        (
+            record.arxiv_id, record.title, record.abstract,
+            [(n.raw, n.family, n.given, n.suffix, n.affiliations, n.is_collaboration)
+             for n in record.authors],
+            record.categories, [(v.version, v.created.isoformat()) for v in record.versions],
+            record.created.isoformat() if record.created else None,
+            record.updated.isoformat() if record.updated else None,
+            record.dois, record.journal_ref, record.comments, record.report_no,
+            record.license, record.submitter,
+        )
+    )
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+def institution_key(name: str) -> str:
+    return " ".join(ascii_fold(name).lower().replace(",", " ").replace(".", " ").split())[:500]
+
+
+class AuthorIndex:
+    """Disambiguation candidates by name key: loaded from the database on first need,
+    then kept current in memory for the rest of the run (the one structure that grows
+    with the data, as the product allows)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, list[AuthorProfile]] = {}
+
+    def load(self, connection: Connection, keys: set[str]) -> None:
+        missing = [k for k in keys if k not in self.by_key]
+        for k in missing:
+            self.by_key[k] = []
+        for start in range(0, len(missing), 500):
+            self._load_chunk(connection, missing[start : start + 500])
+
+    def _load_chunk(self, connection: Connection, keys: list[str]) -> None:
+        rows = connection.execute(
+            select(Author.id, Author.family_name, Author.name_key, Author.orcid,
+                   Author.first_year, Author.last_year, Author.works_count,
+                   Author.is_collaboration)
+            .where(Author.name_key.in_(keys), Author.merged_into_id.is_(None))
+        ).all()
+        if not rows:
+            return
+        ids = [r.id for r in rows]
+        variants: dict[int, set[str]] = {}
+        for author_id, name in connection.execute(
+            text("SELECT author_id, name FROM author_name_variants WHERE author_id IN :ids")
+            .bindparams(bindparam("ids", expanding=True)), {"ids": ids}
+        ):
+            variants.setdefault(author_id, set()).add(name)
+        coauthor_keys: dict[int, set[str]] = {}
+        coauthor_ids: dict[int, set[int]] = {}
+        for author_id, coauthor_id, key in connection.execute(
+            text("SELECT e.author_id, e.coauthor_id, a.name_key FROM coauthor_edges e "
+                 "JOIN authors a ON a.id = e.coauthor_id WHERE e.author_id IN :ids")
+            .bindparams(bindparam("ids", expanding=True)), {"ids": ids}
+        ):
+            coauthor_keys.setdefault(author_id, set()).add(key)
+            coauthor_ids.setdefault(author_id, set()).add(coauthor_id)
+        categories: dict[int, Counter[str]] = {}
+        for author_id, code, count in connection.execute(
+            text("SELECT at.author_id, t.code, at.works_count FROM author_topics at "
+                 "JOIN topics t ON t.id = at.topic_id WHERE at.author_id IN :ids")
+            .bindparams(bindparam("ids", expanding=True)), {"ids": ids}
+        ):
+            categories.setdefault(author_id, Counter())[code] = count
+        for r in rows:
+            given = frozenset(
+                g for g in (_given_of(v, r.family_name) for v in variants.get(r.id, ())) if g
+            )
+            self.by_key[r.name_key].append(AuthorProfile(
+                author_id=r.id, family=r.family_name, given_variants=given,
+                name_key=r.name_key, coauthor_keys=frozenset(coauthor_keys.get(r.id, ())),
+                coauthor_ids=frozenset(coauthor_ids.get(r.id, ())),
+                categories=categories.get(r.id, Counter()), first_year=r.first_year,
+                last_year=r.last_year, orcid=r.orcid, works_count=r.works_count,
+                is_collaboration=r.is_collaboration,
+            ))
+
+    def replace(self, key: str, profile: AuthorProfile) -> None:
+        profiles = self.by_key.setdefault(key, [])
+        for i, existing in enumerate(profiles):
+            if existing.author_id == profile.author_id:
+                profiles[i] = profile
+                return
+        profiles.append(profile)
+
+
+def _given_of(variant: str, family: str) -> str:
+    if family and variant.endswith(family):
+        return variant[: -len(family)].strip()
+    return ""
+
+
+@dataclass
+class _Batch:
+    works: list[tuple[Any, ...]] = field(default_factory=list)
+    work_updates: list[dict[str, Any]] = field(default_factory=list)
+    replaced_work_ids: list[int] = field(default_factory=list)
+    authors: list[tuple[Any, ...]] = field(default_factory=list)
+    authorships: list[tuple[Any, ...]] = field(default_factory=list)
+    work_topics: list[tuple[Any, ...]] = field(default_factory=list)
+    institutions: list[tuple[Any, ...]] = field(default_factory=list)
+    authorship_institutions: list[tuple[Any, ...]] = field(default_factory=list)
+    deleted_work_ids: list[int] = field(default_factory=list)
+
+
+class Pipeline:
+    """One ingestion run. Use `run()`; everything else is the run's own machinery."""
+
+    def __init__(self, engine: Engine, settings: Settings, *, source: str, fmt: str,
+                 fingerprint: str, errors_path: Path | None = None,
+                 batch_size: int = BATCH_SIZE,
+                 on_progress: Callable[[int], None] | None = None) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.source = source
+        self.fmt = fmt
+        self.fingerprint = fingerprint
+        self.errors_path = errors_path
+        self.batch_size = batch_size
+        self.on_progress = on_progress
+        self.index = AuthorIndex()
+        self.summary = RunSummary(source=source,
+                                  errors_path=str(errors_path) if errors_path else None)
+        self.affected_authors: set[int] = set()
+        self.topic_ids: dict[str, int] = {}
+        self.institution_ids: dict[str, int] = {}
+        self.next_ids: dict[str, int] = {}
+        self._errors: TextIO | None = None
+
+    # --- the run ------------------------------------------------------------------
+
+    def run(self, results: Iterable[ParseResult]) -> RunSummary:
+        started = time.perf_counter()
+        run_id, checkpoint = self._open_run()
+        self.summary.run_id = run_id
+        self.summary.resumed_from = checkpoint
+        try:
+            batch: list[ParseResult] = []
+            position = 0
+            for result in results:
+                position += 1
+                if position <= checkpoint:
+                    continue  # committed by an earlier, interrupted run of this input
+                batch.append(result)
+                if len(batch) >= self.batch_size:
+                    self._commit_batch(run_id, batch, position)
+                    batch = []
+            if batch:
+                self._commit_batch(run_id, batch, position)
+            with self.engine.begin() as connection:
+                self.summary.edges = refresh_after_run(
+                    connection, self.affected_authors, self.settings)
+            self.summary.seconds = time.perf_counter() - started
+            self._close_run(run_id, "done")
+        except BaseException:
+            self.summary.seconds = time.perf_counter() - started
+            self._close_run(run_id, "failed")
+            raise
+        finally:
+            if self._errors is not None:
+                self._errors.close()
+        return self.summary
+
+    def _open_run(self) -> tuple[int, int]:
+        with self.engine.begin() as connection:
+            sync_taxonomy_on(connection)
+            previous = connection.execute(
+                select(IngestRun.id, IngestRun.checkpoint, IngestRun.counts)
+                .where(IngestRun.fingerprint == self.fingerprint,
+                       IngestRun.status.in_(("running", "failed")))
+                .order_by(IngestRun.id.desc()).limit(1)
+            ).first()
+            if previous is not None:
+                # Resume: carry the interrupted run's counts forward so the summary covers
+                # the whole input, and skip what it committed.
+                for key, value in (previous.counts or {}).items():
+                    if hasattr(self.summary, key) and isinstance(value, int) and key not in (
+                            "run_id", "resumed_from", "edges"):
+                        setattr(self.summary, key, value)
+                self.affected_authors.update(
+                    connection.scalars(text(
+                        "SELECT DISTINCT a.author_id FROM authorships a JOIN works w ON "
+                        "w.id = a.work_id WHERE a.author_id IS NOT NULL AND w.updated_at >= "
+                        "(SELECT started_at FROM ingest_runs WHERE id = :run)"
+                    ), {"run": previous.id}))
+                connection.execute(update(IngestRun).where(IngestRun.id == previous.id)
+                                   .values(status="running"))
+                return previous.id, previous.checkpoint
+            run_id = connection.execute(
+                IngestRun.__table__.insert().values(
+                    source=self.source, format=self.fmt, fingerprint=self.fingerprint,
+                    status="running", started_at=datetime.now(UTC), checkpoint=0, counts={},
+                    errors_path=self.summary.errors_path, seconds=0.0,
+                )
+            ).inserted_primary_key
+            assert run_id is not None
+            return int(run_id[0]), 0
+
+    def _close_run(self, run_id: int, status: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(IngestRun).where(IngestRun.id == run_id).values(
+                status=status, finished_at=datetime.now(UTC), counts=self.summary.as_dict(),
+                seconds=self.summary.seconds))
+
+    # --- one batch ----------------------------------------------------------------
+
+    def _commit_batch(self, run_id: int, batch: list[ParseResult], position: int) -> None:
+        with self.engine.begin() as connection:
+            self._load_lookups(connection)
+            self._write_batch(connection, batch)
+            connection.execute(update(IngestRun).where(IngestRun.id == run_id).values(
+                checkpoint=position, counts=self.summary.as_dict()))
+        if self.on_progress is not None:
+            self.on_progress(len(batch))
+
+    def _load_lookups(self, connection: Connection) -> None:
+        if not self.topic_ids:
+            self.topic_ids = {code: tid for tid, code in connection.execute(
+                select(Topic.id, Topic.code).where(Topic.level != "group"))}
+            self.institution_ids = {key: iid for iid, key in connection.execute(
+                text("SELECT id, name_key FROM institutions"))}
+        for table in ("works", "authors", "institutions"):
+            self.next_ids[table] = (connection.scalar(
+                text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0) + 1
+
+    def _new_id(self, table: str) -> int:
+        value = self.next_ids[table]
+        self.next_ids[table] = value + 1
+        return value
+
+    def _write_batch(self, connection: Connection, batch: list[ParseResult]) -> None:
+        records: dict[str, WorkRecord] = {}
+        deleted: list[DeletedRecord] = []
+        for result in batch:
+            self.summary.records_read += 1
+            if isinstance(result, RecordError):
+                self._report(result)
+            elif isinstance(result, DeletedRecord):
+                deleted.append(result)
+            else:
+                records[result.arxiv_id] = result  # a later copy in the same batch wins
+
+        existing = self._existing_works(connection, [*records, *(d.arxiv_id for d in deleted)])
+        out = _Batch()
+        changed: list[tuple[int, WorkRecord, bool]] = []
+        for arxiv_id, record in records.items():
+            digest = content_hash(record)
+            known = existing.get(arxiv_id)
+            if known is not None and known[1] == digest and not known[2]:
+                self.summary.works_unchanged += 1
+                continue
+            if known is None:
+                changed.append((self._new_id("works"), record, True))
+            else:
+                changed.append((known[0], record, False))
+        for d in deleted:
+            known = existing.get(d.arxiv_id)
+            if known is not None and not known[2]:
+                out.deleted_work_ids.append(known[0])
+                self.summary.works_deleted += 1
+
+        previous = self._previous_authorships(
+            connection, [wid for wid, _, is_new in changed if not is_new]
+            + out.deleted_work_ids)
+        self.index.load(connection, {
+            m.key for _, record, _ in changed
+            for m in mentions_for_work(record.authors, record.categories, None)})
+        for work_id, record, is_new in changed:
+            self._add_work(out, work_id, record, is_new, previous.get(work_id, {}))
+        for ids in previous.values():
+            self.affected_authors.update(a for a in ids.values() if a is not None)
+        self._flush(connection, out)
+
+    def _existing_works(self, connection: Connection, arxiv_ids: list[str]
+                        ) -> dict[str, tuple[int, str, bool]]:
+        found: dict[str, tuple[int, str, bool]] = {}
+        for start in range(0, len(arxiv_ids), 900):
+            chunk = arxiv_ids[start : start + 900]
+            for row in connection.execute(
+                text("SELECT arxiv_id, id, content_hash, is_deleted FROM works "
+                     "WHERE arxiv_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                {"ids": chunk},
+            ):
+                found[row.arxiv_id] = (row.id, row.content_hash, bool(row.is_deleted))
+        return found
+
+    def _previous_authorships(self, connection: Connection, work_ids: list[int]
+                              ) -> dict[int, dict[str, int | None]]:
+        """Who each updated work's names resolved to before: kept, so ids do not move."""
+        previous: dict[int, dict[str, int | None]] = {}
+        for start in range(0, len(work_ids), 900):
+            for work_id, name, author_id in connection.execute(
+                text("SELECT work_id, display_name, author_id FROM authorships "
+                     "WHERE work_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                {"ids": work_ids[start : start + 900]},
+            ):
+                previous.setdefault(work_id, {})[name] = author_id
+        return previous
+
+    def _add_work(self, out: _Batch, work_id: int, record: WorkRecord, is_new: bool,
+                  previous: dict[str, int | None]) -> None:
+        now = datetime.now(UTC)
+        published = publication_date(record)
+        year = published.year if published else None
+        dois = split_dois(" ".join(record.dois)) if record.dois else []
+        values: dict[str, Any] = {
+            "id": work_id, "arxiv_id": record.arxiv_id,
+            "arxiv_version": record.versions[-1].version if record.versions else None,
+            "doi": dois[0].lower() if dois else None, "dois": dois or None,
+            "title": record.title, "title_plain": latex_to_plain(record.title),
+            "abstract": record.abstract, "abstract_plain": latex_to_plain(record.abstract),
+            "type": work_type(record), "publication_date": published, "year": year,
+            "venue": venue_from_journal_ref(record.journal_ref),
+            "journal_ref": record.journal_ref, "comments": record.comments,
+            "report_no": record.report_no, "license": record.license,
+            "submitter": record.submitter,
+            "primary_category": record.categories[0] if record.categories else None,
+            "categories": " ".join(record.categories),
+            "versions": [{"version": v.version, "created": v.created.isoformat()}
+                         for v in record.versions] or None,
+            "source_updated": record.updated, "is_withdrawn": is_withdrawn(record),
+            "is_deleted": False, "authors_count": len(record.authors),
+            "content_hash": content_hash(record), "created_at": now, "updated_at": now,
+        }
+        if is_new:
+            out.works.append(tuple(values[c] for c in WORK_COLUMNS))
+            self.summary.works_inserted += 1
+        else:
+            del values["created_at"]
+            out.work_updates.append(values)
+            out.replaced_work_ids.append(work_id)
+            self.summary.works_updated += 1
+
+        for index, code in enumerate(record.categories):
+            topic_id = self.topic_ids.get(code)
+            if topic_id is not None:
+                out.work_topics.append((work_id, topic_id, index == 0))
+
+        resolved: set[int] = set()
+        for position, mention in enumerate(
+            mentions_for_work(record.authors, record.categories, year), start=1
+        ):
+            name = mention.name
+            author_id = previous.get(name.display)
+            if author_id is None or author_id in resolved:
+                author_id = self._resolve(out, replace(mention, coauthor_ids=frozenset(resolved)))
+            resolved.add(author_id)
+            self.affected_authors.add(author_id)
+            out.authorships.append((work_id, position, author_id, name.raw[:1000],
+                                    name.display[:500], list(name.affiliations) or None))
+            for affiliation in dict.fromkeys(name.affiliations):
+                institution_id = self._institution(out, affiliation)
+                if institution_id is not None:
+                    out.authorship_institutions.append((work_id, position, institution_id))
+
+    def _resolve(self, out: _Batch, mention: Mention) -> int:
+        candidates = self.index.by_key.get(mention.key, [])
+        decision = resolve(mention, candidates)
+        if isinstance(decision, CreateNew):
+            author_id = self._new_id("authors")
+            name = mention.name
+            now = datetime.now(UTC)
+            display = name.display[:500]
+            folded = ascii_fold(display)
+            out.authors.append((
+                author_id, display, name.family[:300], mention.key[:200],
+                display if folded == display else f"{display} {folded}",
+                name.is_collaboration, False, "none", "unclaimed", 1, 0, 0, 0, 0, 0, 0,
+                mention.year, mention.year, now, now,
+            ))
+            self.index.replace(mention.key, profile_from_mention(author_id, mention))
+            self.summary.authors_created += 1
+            return author_id
+        profile = next(p for p in candidates if p.author_id == decision.author_id)
+        self.index.replace(mention.key, update_profile(profile, mention))
+        self.summary.authors_matched += 1
+        return decision.author_id
+
+    def _institution(self, out: _Batch, name: str) -> int | None:
+        key = institution_key(name)
+        if not key:
+            return None
+        found = self.institution_ids.get(key)
+        if found is not None:
+            return found
+        institution_id = self._new_id("institutions")
+        out.institutions.append((institution_id, name[:500], key, "imported", 0, 0,
+                                 datetime.now(UTC), datetime.now(UTC)))
+        self.institution_ids[key] = institution_id
+        return institution_id
+
+    def _flush(self, connection: Connection, out: _Batch) -> None:
+        replaced = out.replaced_work_ids + out.deleted_work_ids
+        for start in range(0, len(replaced), 900):
+            chunk = {"ids": replaced[start : start + 900]}
+            for table in ("authorship_institutions", "authorships", "work_topics"):
+                connection.execute(
+                    text(f"DELETE FROM {table} WHERE work_id IN :ids")
+                    .bindparams(bindparam("ids", expanding=True)), chunk)
+        if out.deleted_work_ids:
+            connection.execute(
+                text("UPDATE works SET is_deleted = :yes WHERE id IN :ids")
+                .bindparams(bindparam("ids", expanding=True)),
+                {"yes": True, "ids": out.deleted_work_ids})
+        bulk.insert_rows(connection, "institutions",
+                         ("id", "name", "name_key", "provenance", "works_count",
+                          "authors_count", "created_at", "updated_at"), out.institutions)
+        bulk.insert_rows(connection, "authors", AUTHOR_COLUMNS, out.authors)
+        bulk.insert_rows(connection, "works", WORK_COLUMNS, out.works)
+        if out.work_updates:
+            columns = [c for c in WORK_COLUMNS if c not in ("id", "created_at")]
+            assignments = ", ".join(f"{c} = :{c}" for c in columns)
+            json_columns = ("dois", "versions")
+            connection.execute(
+                text(f"UPDATE works SET {assignments} WHERE id = :id"),
+                [{k: (orjson.dumps(v).decode() if k in json_columns and v is not None else v)
+                  for k, v in row.items()} for row in out.work_updates],
+            )
+        bulk.insert_rows(connection, "authorships", AUTHORSHIP_COLUMNS, out.authorships)
+        bulk.insert_rows(connection, "work_topics", ("work_id", "topic_id", "is_primary"),
+                         out.work_topics)
+        bulk.insert_rows(connection, "authorship_institutions",
+                         ("work_id", "position", "institution_id"), out.authorship_institutions)
+        for table in ("institutions", "authors", "works"):
+            bulk.advance_sequence(connection, table)
+
+    def _report(self, error: RecordError) -> None:
+        self.summary.records_skipped += 1
+        if self.errors_path is None:
+            return
+        if self._errors is None:
+            self.errors_path.parent.mkdir(parents=True, exist_ok=True)
+            self._errors = self.errors_path.open("a", encoding="utf-8")
+        self._errors.write(orjson.dumps({
+            "source": self.source, "position": error.position, "id": error.source_id,
+            "reason": error.reason}).decode() + "\n")
+
+
+def sync_taxonomy_on(connection: Connection) -> None:
+    from sqlalchemy.orm import Session
+
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        sync_taxonomy(session)
+        session.flush()
+
+
+def fingerprint_of(path: Path) -> str:
+    """Identity of an input file: its path, size, mtime and first 64 KiB."""
+    stat = path.stat()
+    digest = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    with path.open("rb") as handle:
+        digest.update(handle.read(65536))
+    return digest.hexdigest()
