@@ -80,6 +80,13 @@ class NameMatch(IntEnum):
         return self.name.lower().replace("_", "-")
 
 
+@lru_cache(maxsize=1 << 18)
+def _key(family: str, given: str) -> str:
+    # `name_key` reads only the family and given names (its contract: folded family and
+    # first initial), and is not cached itself; the same names recur on thousands of works.
+    return name_key(ParsedName(raw="", family=family, given=given))
+
+
 @lru_cache(maxsize=1 << 16)
 def _fold_family(family: str) -> str:
     # Names in scripts that ascii-folding erases keep their casefolded form instead of
@@ -318,7 +325,7 @@ class Mention:
 
     def __post_init__(self) -> None:
         if not self.key:
-            object.__setattr__(self, "key", name_key(self.name))
+            object.__setattr__(self, "key", _key(self.name.family, self.name.given))
         if self.name.is_collaboration:
             object.__setattr__(self, "_family", _fold_collaboration(self.name.family))
         else:
@@ -371,7 +378,7 @@ def mentions_for_work(
     alphabetical) list plus every collaboration on the work: enough to tie one member's
     papers together, linear in the list length.
     """
-    keys = [name_key(name) for name in authors]
+    keys = [_key(name.family, name.given) for name in authors]
     cats = tuple(categories)
     n = len(keys)
     mentions: list[Mention] = []

@@ -239,6 +239,11 @@ class Pipeline:
         run_id, checkpoint = self._open_run()
         self.summary.run_id = run_id
         self.summary.resumed_from = checkpoint
+        if checkpoint and self.affected_authors:
+            # Profiles are loaded from edges, topics and variants, which the interrupted run
+            # never refreshed: refresh them first so resuming decides as a clean run would.
+            with self.engine.begin() as connection:
+                refresh_after_run(connection, self.affected_authors, self.settings)
         try:
             batch: list[ParseResult] = []
             position = 0

@@ -1,0 +1,165 @@
+"""The ingestion pipeline against a real database: counts, idempotency, resume, errors."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from app.core.database import make_engine
+from app.core.settings import Settings
+from app.ingest.formats.snapshot import iter_snapshot
+from app.ingest.pipeline import Pipeline
+from app.ingest.records import ParseResult
+from app.main import create_app
+from app.models import Author, CoauthorEdge, IngestRun, Work
+
+SNAPSHOT = "snapshot-sample-wanng-ide_arxivSpider_mnbvc-lines001-100.jsonl"
+
+
+@pytest.fixture
+def fresh_engine(database_url: str, engine: Engine) -> Iterator[Engine]:
+    """The migrated test database, emptied of catalogue rows before and after the test
+    (pipelines commit for real, so a rolled-back transaction cannot contain them)."""
+    own = make_engine(database_url, pool_size=2)
+    _empty(own)
+    yield own
+    _empty(own)
+    own.dispose()
+
+
+def _empty(target: Engine) -> None:
+    with target.begin() as connection:
+        for table in ("authorship_institutions", "work_topics", "authorships",
+                      "coauthor_edges", "author_topics", "author_affiliations",
+                      "author_name_variants", "works", "authors", "institutions",
+                      "ingest_runs"):
+            connection.execute(text(f"DELETE FROM {table}"))
+
+
+def _run(engine: Engine, data: bytes, fingerprint: str, tmp_path: Path,
+         batch_size: int = 25) -> Pipeline:
+    pipeline = Pipeline(engine, Settings(), source="test", fmt="snapshot",
+                        fingerprint=fingerprint, errors_path=tmp_path / "errors.jsonl",
+                        batch_size=batch_size)
+    pipeline.run(iter_snapshot(io.BytesIO(data)))
+    return pipeline
+
+
+def _counts(engine: Engine) -> tuple[int, int, int, int]:
+    with Session(engine) as s:
+        return (s.scalar(select(func.count()).select_from(Work)) or 0,
+                s.scalar(select(func.count()).select_from(Author)) or 0,
+                s.scalar(select(func.count()).select_from(CoauthorEdge)) or 0,
+                s.scalar(select(func.sum(Author.works_count))) or 0)
+
+
+def test_real_snapshot_ingests_with_expected_values(
+    fresh_engine: Engine, arxiv_data: Path, tmp_path: Path
+) -> None:
+    data = (arxiv_data / SNAPSHOT).read_bytes()
+    summary = _run(fresh_engine, data, "a", tmp_path).summary
+    assert summary.records_read == 100
+    assert summary.works_inserted == 100
+    assert summary.records_skipped == 0
+    with Session(fresh_engine) as s:
+        first = s.scalars(select(Work).where(Work.arxiv_id == "0704.0001")).one()
+        assert first.type == "article"  # journal-ref and DOI: it was published
+        assert first.year == 2007  # first version's year, not update_date's 2008
+        assert first.venue is not None and first.venue.startswith("Phys")
+        assert first.categories == "hep-ph"
+        names = s.scalars(text(
+            "SELECT display_name FROM authorships WHERE work_id = :w ORDER BY position"),
+            {"w": first.id}).all()
+        assert names[0] == "C. Balázs"
+        raw = s.scalar(text("SELECT raw_name FROM authorships WHERE work_id = :w AND "
+                            "position = 1"), {"w": first.id})
+        assert raw is not None and "Bal" in raw
+        babar = s.scalars(select(Author).where(Author.is_collaboration.is_(True))).all()
+        assert any("BABAR" in a.display_name for a in babar)
+        # Counts agree with the rows they summarise.
+        assert s.scalar(select(func.sum(Author.works_count))) == s.scalar(
+            text("SELECT COUNT(*) FROM authorships"))
+
+
+def test_reingest_changes_nothing(fresh_engine: Engine, arxiv_data: Path,
+                                  tmp_path: Path) -> None:
+    data = (arxiv_data / SNAPSHOT).read_bytes()
+    _run(fresh_engine, data, "first", tmp_path)
+    before = _counts(fresh_engine)
+    again = _run(fresh_engine, data, "second", tmp_path).summary
+    assert again.works_unchanged == 100
+    assert again.works_inserted == again.works_updated == again.authors_created == 0
+    assert _counts(fresh_engine) == before
+
+
+class _Killed(Exception):
+    pass
+
+
+def _dies_after(results: Iterator[ParseResult], n: int) -> Iterator[ParseResult]:
+    for i, result in enumerate(results):
+        if i == n:
+            raise _Killed
+        yield result
+
+
+def test_interrupted_run_resumes_to_the_same_result(
+    fresh_engine: Engine, arxiv_data: Path, tmp_path: Path
+) -> None:
+    data = (arxiv_data / SNAPSHOT).read_bytes()
+    _run(fresh_engine, data, "clean", tmp_path)
+    clean = _counts(fresh_engine)
+    _empty(fresh_engine)
+
+    pipeline = Pipeline(fresh_engine, Settings(), source="t", fmt="snapshot",
+                        fingerprint="resume", batch_size=20)
+    with pytest.raises(_Killed):
+        pipeline.run(_dies_after(iter_snapshot(io.BytesIO(data)), 55))
+    with Session(fresh_engine) as s:
+        run = s.scalars(select(IngestRun).where(IngestRun.fingerprint == "resume")).one()
+        assert run.status == "failed"
+        assert run.checkpoint == 40  # two whole batches committed, the third rolled back
+    resumed = _run(fresh_engine, data, "resume", tmp_path, batch_size=20).summary
+    assert resumed.resumed_from == 40
+    assert _counts(fresh_engine) == clean
+
+
+def test_bad_lines_are_reported_and_skipped(fresh_engine: Engine, tmp_path: Path) -> None:
+    good = (b'{"id":"0704.0001","submitter":"x","authors":"A. Person, B. Other","title":"T",'
+            b'"comments":null,"journal-ref":null,"doi":null,"report-no":null,'
+            b'"categories":"hep-ph","license":null,"abstract":"  A.\\n","versions":'
+            b'[{"version":"v1","created":"Mon, 2 Apr 2007 19:18:42 GMT"}],'
+            b'"update_date":"2008-11-13","authors_parsed":[["Person","A.",""],["Other","B.",""]]}')
+    data = b"\n".join([good, b"{not json", b'{"title": "no id"}', good.replace(
+        b"0704.0001", b"0704.0002")]) + b"\n"
+    summary = _run(fresh_engine, data, "bad", tmp_path).summary
+    assert summary.works_inserted == 2
+    assert summary.records_skipped == 2
+    report = (tmp_path / "errors.jsonl").read_text().splitlines()
+    assert len(report) == 2
+    assert '"line 2"' in report[0]
+    assert '"line 3"' in report[1]
+
+
+def test_ingested_data_served_through_http(
+    fresh_engine: Engine, arxiv_data: Path, tmp_path: Path, database_url: str
+) -> None:
+    _run(fresh_engine, (arxiv_data / SNAPSHOT).read_bytes(), "http", tmp_path)
+    app = create_app(Settings(database_url=database_url, log_json=False))
+    with TestClient(app) as client:
+        work = client.get("/v1/works/arxiv:0704.0001").json()
+        assert work["type"] == "article"
+        assert work["publication_date"] == "2007-04-02"
+        author_id = work["authorships"][0]["author"]["id"]
+        author = client.get(f"/v1/authors/{author_id}").json()
+        assert author["verification_level"] == 1
+        assert author["counts"]["works"] >= 1
+        found = client.get("/v1/works", params={"q": "diphoton"}).json()
+        assert "0704.0001" in [w["ids"]["arxiv"] for w in found["results"]]
+        assert client.get("/v1/topics/hep-ph").json()["works_count"] >= 1
