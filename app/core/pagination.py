@@ -54,7 +54,10 @@ def page_params(
         DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Results per page (1-200)."
     ),
     cursor: str | None = Query(
-        None, max_length=512, description="Opaque cursor from `meta.next_cursor`."
+        None,
+        max_length=512,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Opaque cursor from `meta.next_cursor`.",
     ),
 ) -> PageParams:
     return PageParams(per_page=per_page, cursor=cursor)

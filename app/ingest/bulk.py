@@ -41,9 +41,10 @@ def insert_rows(
     raw: Any = connection.connection.driver_connection
     column_list = ", ".join(columns)
     if connection.dialect.name == "postgresql":
-        with raw.cursor() as cursor, cursor.copy(
-            f"COPY {table} ({column_list}) FROM STDIN"
-        ) as copy:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row([_postgres_value(v) for v in row])
         return

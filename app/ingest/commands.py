@@ -26,8 +26,14 @@ from app.ingest.records import SourceFormat
 console = Console(stderr=True)
 
 
-def ingest_file(path: Path, fmt: SourceFormat | None = None, *, quiet: bool = False,
-                errors_path: Path | None = None, batch_size: int | None = None) -> RunSummary:
+def ingest_file(
+    path: Path,
+    fmt: SourceFormat | None = None,
+    *,
+    quiet: bool = False,
+    errors_path: Path | None = None,
+    batch_size: int | None = None,
+) -> RunSummary:
     """Ingest one file into the configured database and return the run's summary."""
     from app.ingest.formats import iter_records
 
@@ -40,8 +46,12 @@ def ingest_file(path: Path, fmt: SourceFormat | None = None, *, quiet: bool = Fa
         with _progress(show) as progress:
             task = progress.add_task(f"ingest {path.name}", total=None)
             pipeline = Pipeline(
-                engine, settings, source=str(path), fmt=str(chosen),
-                fingerprint=fingerprint_of(path), errors_path=errors_path,
+                engine,
+                settings,
+                source=str(path),
+                fmt=str(chosen),
+                fingerprint=fingerprint_of(path),
+                errors_path=errors_path,
                 on_progress=lambda n: progress.advance(task, n),
                 **({"batch_size": batch_size} if batch_size else {}),
             )
@@ -64,16 +74,29 @@ def _detect(path: Path) -> SourceFormat:
 
 
 def _progress(show: bool) -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                    disable=not show, transient=False)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not show,
+        transient=False,
+    )
 
 
 def print_summary(summary: RunSummary) -> None:
     table = Table(title=f"ingestion run {summary.run_id}: {summary.source}", show_header=False)
     for key, value in summary.as_dict().items():
-        table.add_row(key.replace("_", " "), f"{value:,}" if isinstance(value, int) else
-                      f"{value:,.2f}" if isinstance(value, float) else str(value))
+        table.add_row(
+            key.replace("_", " "),
+            f"{value:,}"
+            if isinstance(value, int)
+            else f"{value:,.2f}"
+            if isinstance(value, float)
+            else str(value),
+        )
     if summary.errors_path and summary.records_skipped:
         table.add_row("errors file", summary.errors_path)
     console.print(table)
@@ -82,14 +105,22 @@ def print_summary(summary: RunSummary) -> None:
 def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
-        files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False,
-                                                    help="Snapshot JSONL (.gz), OAI-PMH or Atom XML.")],
-        format: Annotated[SourceFormat | None, typer.Option(
-            "--format", help="Override format detection.")] = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no table.")]
-        = False,
-        errors: Annotated[Path | None, typer.Option(
-            help="Where bad records are written (default: FILE.errors.jsonl).")] = None,
+        files: Annotated[
+            list[Path],
+            typer.Argument(
+                exists=True, dir_okay=False, help="Snapshot JSONL (.gz), OAI-PMH or Atom XML."
+            ),
+        ],
+        format: Annotated[
+            SourceFormat | None, typer.Option("--format", help="Override format detection.")
+        ] = None,
+        quiet: Annotated[
+            bool, typer.Option("--quiet", "-q", help="No progress, no table.")
+        ] = False,
+        errors: Annotated[
+            Path | None,
+            typer.Option(help="Where bad records are written (default: FILE.errors.jsonl)."),
+        ] = None,
     ) -> None:
         """Ingest arXiv metadata files; bad records are reported, the run goes on."""
         skipped = 0
@@ -109,8 +140,12 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option()] = 8000,
     ) -> None:
         """Create the SQLite database, ingest a generated corpus, and serve the API."""
+        import importlib
+
         from app.cli import serve, upgrade_database
-        from app.ingest.generate import generate_corpus
+
+        # Imported by name: the generator module is optional at type-check time.
+        generate_corpus = importlib.import_module("app.ingest.generate").generate_corpus
 
         upgrade_database()
         corpus = Path("var") / f"demo-{works}-{seed}.jsonl"

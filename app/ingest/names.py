@@ -37,6 +37,7 @@ from functools import lru_cache
 from typing import Final
 
 from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexwalker import LatexWalker, get_default_latex_context_db
 
 from app.ingest.records import ParsedName
 from app.ingest.text import collapse_ws, latex_to_plain
@@ -60,6 +61,9 @@ __all__ = [
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
 _L2T: Final = LatexNodes2Text()
+# Built once: `LatexNodes2Text.latex_to_text` rebuilds pylatexenc's macro table on every
+# call, which is most of its cost on a short name.
+_LATEX_CONTEXT: Final = get_default_latex_context_db()
 _NEEDS_LATEX: Final = re.compile(r"[\\{}$~]")
 _UNESCAPED_PERCENT: Final = re.compile(r"(?<!\\)%")
 
@@ -77,10 +81,15 @@ def decode_latex(s: str) -> str:
     Never raises: if pylatexenc fails the fast tokenizer in `app.ingest.text` is used.
     """
     if not _NEEDS_LATEX.search(s):
-        return _nfc(collapse_ws(s))
+        s = collapse_ws(s)
+        return s if s.isascii() else _nfc(s)
     try:
         # A bare % would start a LaTeX comment and swallow the rest of the line.
-        text = _L2T.latex_to_text(_UNESCAPED_PERCENT.sub(r"\\%", s))
+        walker = LatexWalker(
+            _UNESCAPED_PERCENT.sub(r"\\%", s), latex_context=_LATEX_CONTEXT, tolerant_parsing=True
+        )
+        nodes, _, _ = walker.get_latex_nodes()
+        text = _L2T.nodelist_to_text(nodes)
     except Exception:  # pylatexenc on malformed input: fall back, never abort
         text = latex_to_plain(s)
     return _nfc(collapse_ws(text))
@@ -118,11 +127,23 @@ _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 @lru_cache(maxsize=65536)
 def ascii_fold(s: str) -> str:
     """Lowercase ASCII approximation: `Øbro` -> `obro`, `Szöllősi` -> `szollosi`."""
+    if s.isascii():
+        return s.lower()
     s = s.translate(_FOLD_EXTRA)
     s = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in s if not unicodedata.combining(c)).encode("ascii", "ignore").decode(
-        "ascii"
-    ).lower()
+    return (
+        "".join(c for c in s if not unicodedata.combining(c))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+        .lower()
+    )
+
+
+def _fold_alnum(s: str) -> str:
+    """Folded letters and digits only. Scripts that ASCII folding erases entirely (CJK,
+    Cyrillic ...) keep their casefolded letters instead of collapsing to "", which would
+    make every such name equal."""
+    return _NON_ALNUM.sub("", ascii_fold(s)) or "".join(c for c in s.casefold() if c.isalnum())
 
 
 def name_key(name: ParsedName) -> str:
@@ -131,10 +152,9 @@ def name_key(name: ParsedName) -> str:
     Spaces, hyphens and apostrophes are dropped from the family so `Van den Bosch`,
     `van den Bosch` and `Vanden Bosch` block together: `vandenbosch:f`. A name with no
     given name (a collaboration, a mononym) has an empty initial: `babarcollaboration:`.
+    Names in non-Latin scripts keep their own (casefolded) letters: `中込:和`.
     """
-    family = _NON_ALNUM.sub("", ascii_fold(name.family))
-    given = _NON_ALNUM.sub("", ascii_fold(name.given))
-    return f"{family}:{given[:1]}"
+    return f"{_fold_alnum(name.family)}:{_fold_alnum(name.given)[:1]}"
 
 
 _GIVEN_PART: Final = re.compile(r"[^\W\d_]+\.?")
@@ -149,7 +169,8 @@ def _given_parts(given: str) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
     for tok in _GIVEN_PART.findall(given):
         abbrev = tok.endswith(".")
-        core = ascii_fold(tok.rstrip("."))
+        bare = tok.rstrip(".")
+        core = ascii_fold(bare) or bare.casefold()
         if not core:
             continue
         parts.append((core, abbrev or len(core) == 1))
@@ -179,9 +200,9 @@ def given_compatible(a: str, b: str) -> bool:
     pa, pb = _given_parts(a), _given_parts(b)
     if not pa or not pb:
         return True
-    if not any(f for _, f in pa) and not any(f for _, f in pb):
-        if "".join(t for t, _ in pa) == "".join(t for t, _ in pb):
-            return True
+    all_spelled_out = not any(f for _, f in pa) and not any(f for _, f in pb)
+    if all_spelled_out and "".join(t for t, _ in pa) == "".join(t for t, _ in pb):
+        return True
     return all(_part_compatible(x, y) for x, y in zip(pa, pb, strict=False))
 
 
@@ -191,9 +212,7 @@ _COLLAB_WORD: Final = re.compile(
     r"\b(?:collaborations?|collab\.?|consortium|team|group|experiment|project)(?!\w)",
     re.IGNORECASE,
 )
-_COLLAB_PREFIX: Final = re.compile(
-    r"^(?:(?:for|on\s+behalf\s+of)\s+)?(?:the\s+)?", re.IGNORECASE
-)
+_COLLAB_PREFIX: Final = re.compile(r"^(?:(?:for|on\s+behalf\s+of)\s+)?(?:the\s+)?", re.IGNORECASE)
 _SUFFIXES: Final = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _ROMAN_SUFFIXES: Final = frozenset({"II", "III", "IV"})
 # arXiv's surname prefixes (matched case-insensitively, as arXiv does) ...
@@ -247,9 +266,9 @@ def _split_tokens(tokens: list[str]) -> tuple[str, str, str]:
     tokens = [t.strip(",") for t in tokens]
     tokens = [t for t in tokens if t]
     suffix = ""
-    if len(tokens) >= 3 and _is_suffix(tokens[-1]):
-        suffix = tokens.pop()
-    elif len(tokens) == 2 and tokens[-1] in _ROMAN_SUFFIXES:
+    if (len(tokens) >= 3 and _is_suffix(tokens[-1])) or (
+        len(tokens) == 2 and tokens[-1] in _ROMAN_SUFFIXES
+    ):
         suffix = tokens.pop()
     if not tokens:
         return suffix, "", ""
@@ -482,6 +501,9 @@ class _Entry:
     raw: str
     affiliations: tuple[str, ...]
     collaboration: str | None  # canonical collaboration name, None for a person
+    # Folded letters of the name, to find an `authors_parsed` entry's family name in it.
+    # Built with the fast LaTeX tokenizer: matching does not need pylatexenc's exactness.
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,7 +548,7 @@ def _structure(authors: str) -> _Structure:
             if collab:
                 # `Jason Glyndwr Ulery (for the STAR Collaboration)`: the person, then
                 # the collaboration they sign for.
-                extra_collabs.append(_Entry(inner, (), collab))
+                extra_collabs.append(_Entry(inner, (), collab, _fold_alnum(collab)))
             else:
                 affiliations.append(latex_to_plain(inner))
         if not text or _ET_AL.match(text):
@@ -535,10 +557,11 @@ def _structure(authors: str) -> _Structure:
         if _is_suffix(text) and entries and entries[-1].collaboration is None:
             # "James M. Valles, Jr.": the comma split a suffix off its name.
             prev = entries[-1]
-            entries[-1] = _Entry(f"{prev.raw}, {text}", prev.affiliations, None)
+            entries[-1] = _Entry(f"{prev.raw}, {text}", prev.affiliations, None, prev.key)
             continue
         collab = collaboration_name(text)
-        entries.append(_Entry(text, tuple(dict.fromkeys(affiliations)), collab))
+        key = _fold_alnum(latex_to_plain(text))
+        entries.append(_Entry(text, tuple(dict.fromkeys(affiliations)), collab, key))
         entries.extend(extra_collabs)
     return _Structure(tuple(entries), legend)
 
@@ -598,10 +621,6 @@ def parse_author_string(authors: str) -> list[ParsedName]:
 # --- arXiv's authors_parsed -----------------------------------------------------------
 
 
-def _fold_key(s: str) -> str:
-    return _NON_ALNUM.sub("", ascii_fold(s))
-
-
 def _affiliations_from_parsed(extra: list[str], legend: dict[str, str]) -> tuple[str, ...]:
     out: list[str] = []
     for a in extra:
@@ -642,11 +661,11 @@ def _from_parsed(entry: list[str], match: _Entry | None, legend: dict[str, str])
 
 
 def _find_entry(family: str, entries: tuple[_Entry, ...], start: int) -> int | None:
-    key = _fold_key(family)
+    key = _fold_alnum(family)
     if not key:
         return None
     for i in range(start, len(entries)):
-        if key in _fold_key(decode_latex(entries[i].raw)):
+        if key in entries[i].key:
             return i
     return None
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
-from sqlalchemy import Connection, Engine, bindparam, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
 from app.core.settings import Settings
 from app.ingest import bulk
@@ -56,20 +56,65 @@ from app.topics.sync import sync_taxonomy
 BATCH_SIZE = 2000
 
 WORK_COLUMNS = (
-    "id", "arxiv_id", "arxiv_version", "doi", "dois", "title", "title_plain", "abstract",
-    "abstract_plain", "type", "publication_date", "year", "venue", "journal_ref", "comments",
-    "report_no", "license", "submitter", "primary_category", "categories", "versions",
-    "source_updated", "is_withdrawn", "is_deleted", "authors_count", "content_hash",
-    "created_at", "updated_at",
+    "id",
+    "arxiv_id",
+    "arxiv_version",
+    "doi",
+    "dois",
+    "title",
+    "title_plain",
+    "abstract",
+    "abstract_plain",
+    "type",
+    "publication_date",
+    "year",
+    "venue",
+    "journal_ref",
+    "comments",
+    "report_no",
+    "license",
+    "submitter",
+    "primary_category",
+    "categories",
+    "versions",
+    "source_updated",
+    "is_withdrawn",
+    "is_deleted",
+    "authors_count",
+    "content_hash",
+    "created_at",
+    "updated_at",
 )
 AUTHOR_COLUMNS = (
-    "id", "display_name", "family_name", "name_key", "search_names", "is_collaboration",
-    "open_to_collaborate", "affiliation_provenance", "claim_status", "verification_level",
-    "trust_score", "works_count", "followers_count", "topics_count", "coauthors_count",
-    "close_collaborators_count", "first_year", "last_year", "created_at", "updated_at",
+    "id",
+    "display_name",
+    "family_name",
+    "name_key",
+    "search_names",
+    "is_collaboration",
+    "open_to_collaborate",
+    "affiliation_provenance",
+    "claim_status",
+    "verification_level",
+    "trust_score",
+    "works_count",
+    "followers_count",
+    "topics_count",
+    "coauthors_count",
+    "close_collaborators_count",
+    "first_year",
+    "last_year",
+    "created_at",
+    "updated_at",
 )
-AUTHORSHIP_COLUMNS = ("work_id", "position", "author_id", "raw_name", "display_name",
-                      "affiliations")
+AUTHORSHIP_COLUMNS = (
+    "work_id",
+    "position",
+    "author_id",
+    "raw_name",
+    "display_name",
+    "affiliations",
+)
 
 
 @dataclass
@@ -103,14 +148,23 @@ def content_hash(record: WorkRecord) -> str:
     """Hash of everything a record says; equal hashes mean nothing to update."""
     payload = orjson.dumps(
         (
-            record.arxiv_id, record.title, record.abstract,
-            [(n.raw, n.family, n.given, n.suffix, n.affiliations, n.is_collaboration)
-             for n in record.authors],
-            record.categories, [(v.version, v.created.isoformat()) for v in record.versions],
+            record.arxiv_id,
+            record.title,
+            record.abstract,
+            [
+                (n.raw, n.family, n.given, n.suffix, n.affiliations, n.is_collaboration)
+                for n in record.authors
+            ],
+            record.categories,
+            [(v.version, v.created.isoformat()) for v in record.versions],
             record.created.isoformat() if record.created else None,
             record.updated.isoformat() if record.updated else None,
-            record.dois, record.journal_ref, record.comments, record.report_no,
-            record.license, record.submitter,
+            record.dois,
+            record.journal_ref,
+            record.comments,
+            record.report_no,
+            record.license,
+            record.submitter,
         )
     )
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
@@ -137,48 +191,68 @@ class AuthorIndex:
 
     def _load_chunk(self, connection: Connection, keys: list[str]) -> None:
         rows = connection.execute(
-            select(Author.id, Author.family_name, Author.name_key, Author.orcid,
-                   Author.first_year, Author.last_year, Author.works_count,
-                   Author.is_collaboration)
-            .where(Author.name_key.in_(keys), Author.merged_into_id.is_(None))
+            select(
+                Author.id,
+                Author.family_name,
+                Author.name_key,
+                Author.orcid,
+                Author.first_year,
+                Author.last_year,
+                Author.works_count,
+                Author.is_collaboration,
+            ).where(Author.name_key.in_(keys), Author.merged_into_id.is_(None))
         ).all()
         if not rows:
             return
         ids = [r.id for r in rows]
         variants: dict[int, set[str]] = {}
         for author_id, name in connection.execute(
-            text("SELECT author_id, name FROM author_name_variants WHERE author_id IN :ids")
-            .bindparams(bindparam("ids", expanding=True)), {"ids": ids}
+            text(
+                "SELECT author_id, name FROM author_name_variants WHERE author_id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids},
         ):
             variants.setdefault(author_id, set()).add(name)
         coauthor_keys: dict[int, set[str]] = {}
         coauthor_ids: dict[int, set[int]] = {}
         for author_id, coauthor_id, key in connection.execute(
-            text("SELECT e.author_id, e.coauthor_id, a.name_key FROM coauthor_edges e "
-                 "JOIN authors a ON a.id = e.coauthor_id WHERE e.author_id IN :ids")
-            .bindparams(bindparam("ids", expanding=True)), {"ids": ids}
+            text(
+                "SELECT e.author_id, e.coauthor_id, a.name_key FROM coauthor_edges e "
+                "JOIN authors a ON a.id = e.coauthor_id WHERE e.author_id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids},
         ):
             coauthor_keys.setdefault(author_id, set()).add(key)
             coauthor_ids.setdefault(author_id, set()).add(coauthor_id)
         categories: dict[int, Counter[str]] = {}
         for author_id, code, count in connection.execute(
-            text("SELECT at.author_id, t.code, at.works_count FROM author_topics at "
-                 "JOIN topics t ON t.id = at.topic_id WHERE at.author_id IN :ids")
-            .bindparams(bindparam("ids", expanding=True)), {"ids": ids}
+            text(
+                "SELECT at.author_id, t.code, at.works_count FROM author_topics at "
+                "JOIN topics t ON t.id = at.topic_id WHERE at.author_id IN :ids"
+            ).bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids},
         ):
             categories.setdefault(author_id, Counter())[code] = count
         for r in rows:
             given = frozenset(
                 g for g in (_given_of(v, r.family_name) for v in variants.get(r.id, ())) if g
             )
-            self.by_key[r.name_key].append(AuthorProfile(
-                author_id=r.id, family=r.family_name, given_variants=given,
-                name_key=r.name_key, coauthor_keys=frozenset(coauthor_keys.get(r.id, ())),
-                coauthor_ids=frozenset(coauthor_ids.get(r.id, ())),
-                categories=categories.get(r.id, Counter()), first_year=r.first_year,
-                last_year=r.last_year, orcid=r.orcid, works_count=r.works_count,
-                is_collaboration=r.is_collaboration,
-            ))
+            self.by_key[r.name_key].append(
+                AuthorProfile(
+                    author_id=r.id,
+                    family=r.family_name,
+                    given_variants=given,
+                    name_key=r.name_key,
+                    coauthor_keys=frozenset(coauthor_keys.get(r.id, ())),
+                    coauthor_ids=frozenset(coauthor_ids.get(r.id, ())),
+                    categories=categories.get(r.id, Counter()),
+                    first_year=r.first_year,
+                    last_year=r.last_year,
+                    orcid=r.orcid,
+                    works_count=r.works_count,
+                    is_collaboration=r.is_collaboration,
+                )
+            )
 
     def replace(self, key: str, profile: AuthorProfile) -> None:
         profiles = self.by_key.setdefault(key, [])
@@ -211,10 +285,18 @@ class _Batch:
 class Pipeline:
     """One ingestion run. Use `run()`; everything else is the run's own machinery."""
 
-    def __init__(self, engine: Engine, settings: Settings, *, source: str, fmt: str,
-                 fingerprint: str, errors_path: Path | None = None,
-                 batch_size: int = BATCH_SIZE,
-                 on_progress: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: Settings,
+        *,
+        source: str,
+        fmt: str,
+        fingerprint: str,
+        errors_path: Path | None = None,
+        batch_size: int = BATCH_SIZE,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.settings = settings
         self.source = source
@@ -224,8 +306,9 @@ class Pipeline:
         self.batch_size = batch_size
         self.on_progress = on_progress
         self.index = AuthorIndex()
-        self.summary = RunSummary(source=source,
-                                  errors_path=str(errors_path) if errors_path else None)
+        self.summary = RunSummary(
+            source=source, errors_path=str(errors_path) if errors_path else None
+        )
         self.affected_authors: set[int] = set()
         self.topic_ids: dict[str, int] = {}
         self.institution_ids: dict[str, int] = {}
@@ -259,7 +342,8 @@ class Pipeline:
                 self._commit_batch(run_id, batch, position)
             with self.engine.begin() as connection:
                 self.summary.edges = refresh_after_run(
-                    connection, self.affected_authors, self.settings)
+                    connection, self.affected_authors, self.settings
+                )
             self.summary.seconds = time.perf_counter() - started
             self._close_run(run_id, "done")
         except BaseException:
@@ -276,31 +360,48 @@ class Pipeline:
             sync_taxonomy_on(connection)
             previous = connection.execute(
                 select(IngestRun.id, IngestRun.checkpoint, IngestRun.counts)
-                .where(IngestRun.fingerprint == self.fingerprint,
-                       IngestRun.status.in_(("running", "failed")))
-                .order_by(IngestRun.id.desc()).limit(1)
+                .where(
+                    IngestRun.fingerprint == self.fingerprint,
+                    IngestRun.status.in_(("running", "failed")),
+                )
+                .order_by(IngestRun.id.desc())
+                .limit(1)
             ).first()
             if previous is not None:
                 # Resume: carry the interrupted run's counts forward so the summary covers
                 # the whole input, and skip what it committed.
                 for key, value in (previous.counts or {}).items():
-                    if hasattr(self.summary, key) and isinstance(value, int) and key not in (
-                            "run_id", "resumed_from", "edges"):
+                    if (
+                        hasattr(self.summary, key)
+                        and isinstance(value, int)
+                        and key not in ("run_id", "resumed_from", "edges")
+                    ):
                         setattr(self.summary, key, value)
                 self.affected_authors.update(
-                    connection.scalars(text(
-                        "SELECT DISTINCT a.author_id FROM authorships a JOIN works w ON "
-                        "w.id = a.work_id WHERE a.author_id IS NOT NULL AND w.updated_at >= "
-                        "(SELECT started_at FROM ingest_runs WHERE id = :run)"
-                    ), {"run": previous.id}))
-                connection.execute(update(IngestRun).where(IngestRun.id == previous.id)
-                                   .values(status="running"))
+                    connection.scalars(
+                        text(
+                            "SELECT DISTINCT a.author_id FROM authorships a JOIN works w ON "
+                            "w.id = a.work_id WHERE a.author_id IS NOT NULL AND w.updated_at >= "
+                            "(SELECT started_at FROM ingest_runs WHERE id = :run)"
+                        ),
+                        {"run": previous.id},
+                    )
+                )
+                connection.execute(
+                    update(IngestRun).where(IngestRun.id == previous.id).values(status="running")
+                )
                 return previous.id, previous.checkpoint
             run_id = connection.execute(
-                IngestRun.__table__.insert().values(
-                    source=self.source, format=self.fmt, fingerprint=self.fingerprint,
-                    status="running", started_at=datetime.now(UTC), checkpoint=0, counts={},
-                    errors_path=self.summary.errors_path, seconds=0.0,
+                insert(IngestRun).values(
+                    source=self.source,
+                    format=self.fmt,
+                    fingerprint=self.fingerprint,
+                    status="running",
+                    started_at=datetime.now(UTC),
+                    checkpoint=0,
+                    counts={},
+                    errors_path=self.summary.errors_path,
+                    seconds=0.0,
                 )
             ).inserted_primary_key
             assert run_id is not None
@@ -308,9 +409,16 @@ class Pipeline:
 
     def _close_run(self, run_id: int, status: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(update(IngestRun).where(IngestRun.id == run_id).values(
-                status=status, finished_at=datetime.now(UTC), counts=self.summary.as_dict(),
-                seconds=self.summary.seconds))
+            connection.execute(
+                update(IngestRun)
+                .where(IngestRun.id == run_id)
+                .values(
+                    status=status,
+                    finished_at=datetime.now(UTC),
+                    counts=self.summary.as_dict(),
+                    seconds=self.summary.seconds,
+                )
+            )
 
     # --- one batch ----------------------------------------------------------------
 
@@ -318,20 +426,30 @@ class Pipeline:
         with self.engine.begin() as connection:
             self._load_lookups(connection)
             self._write_batch(connection, batch)
-            connection.execute(update(IngestRun).where(IngestRun.id == run_id).values(
-                checkpoint=position, counts=self.summary.as_dict()))
+            connection.execute(
+                update(IngestRun)
+                .where(IngestRun.id == run_id)
+                .values(checkpoint=position, counts=self.summary.as_dict())
+            )
         if self.on_progress is not None:
             self.on_progress(len(batch))
 
     def _load_lookups(self, connection: Connection) -> None:
         if not self.topic_ids:
-            self.topic_ids = {code: tid for tid, code in connection.execute(
-                select(Topic.id, Topic.code).where(Topic.level != "group"))}
-            self.institution_ids = {key: iid for iid, key in connection.execute(
-                text("SELECT id, name_key FROM institutions"))}
+            self.topic_ids = {
+                code: tid
+                for tid, code in connection.execute(
+                    select(Topic.id, Topic.code).where(Topic.level != "group")
+                )
+            }
+            self.institution_ids = {
+                key: iid
+                for iid, key in connection.execute(text("SELECT id, name_key FROM institutions"))
+            }
         for table in ("works", "authors", "institutions"):
-            self.next_ids[table] = (connection.scalar(
-                text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0) + 1
+            self.next_ids[table] = (
+                connection.scalar(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")) or 0
+            ) + 1
 
     def _new_id(self, table: str) -> int:
         value = self.next_ids[table]
@@ -370,67 +488,97 @@ class Pipeline:
                 self.summary.works_deleted += 1
 
         previous = self._previous_authorships(
-            connection, [wid for wid, _, is_new in changed if not is_new]
-            + out.deleted_work_ids)
-        self.index.load(connection, {
-            m.key for _, record, _ in changed
-            for m in mentions_for_work(record.authors, record.categories, None)})
+            connection, [wid for wid, _, is_new in changed if not is_new] + out.deleted_work_ids
+        )
+        self.index.load(
+            connection,
+            {
+                m.key
+                for _, record, _ in changed
+                for m in mentions_for_work(record.authors, record.categories, None)
+            },
+        )
         for work_id, record, is_new in changed:
             self._add_work(out, work_id, record, is_new, previous.get(work_id, {}))
         for ids in previous.values():
             self.affected_authors.update(a for a in ids.values() if a is not None)
         self._flush(connection, out)
 
-    def _existing_works(self, connection: Connection, arxiv_ids: list[str]
-                        ) -> dict[str, tuple[int, str, bool]]:
+    def _existing_works(
+        self, connection: Connection, arxiv_ids: list[str]
+    ) -> dict[str, tuple[int, str, bool]]:
         found: dict[str, tuple[int, str, bool]] = {}
         for start in range(0, len(arxiv_ids), 900):
             chunk = arxiv_ids[start : start + 900]
             for row in connection.execute(
-                text("SELECT arxiv_id, id, content_hash, is_deleted FROM works "
-                     "WHERE arxiv_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                text(
+                    "SELECT arxiv_id, id, content_hash, is_deleted FROM works "
+                    "WHERE arxiv_id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)),
                 {"ids": chunk},
             ):
                 found[row.arxiv_id] = (row.id, row.content_hash, bool(row.is_deleted))
         return found
 
-    def _previous_authorships(self, connection: Connection, work_ids: list[int]
-                              ) -> dict[int, dict[str, int | None]]:
+    def _previous_authorships(
+        self, connection: Connection, work_ids: list[int]
+    ) -> dict[int, dict[str, int | None]]:
         """Who each updated work's names resolved to before: kept, so ids do not move."""
         previous: dict[int, dict[str, int | None]] = {}
         for start in range(0, len(work_ids), 900):
             for work_id, name, author_id in connection.execute(
-                text("SELECT work_id, display_name, author_id FROM authorships "
-                     "WHERE work_id IN :ids").bindparams(bindparam("ids", expanding=True)),
+                text(
+                    "SELECT work_id, display_name, author_id FROM authorships WHERE work_id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)),
                 {"ids": work_ids[start : start + 900]},
             ):
                 previous.setdefault(work_id, {})[name] = author_id
         return previous
 
-    def _add_work(self, out: _Batch, work_id: int, record: WorkRecord, is_new: bool,
-                  previous: dict[str, int | None]) -> None:
+    def _add_work(
+        self,
+        out: _Batch,
+        work_id: int,
+        record: WorkRecord,
+        is_new: bool,
+        previous: dict[str, int | None],
+    ) -> None:
         now = datetime.now(UTC)
         published = publication_date(record)
         year = published.year if published else None
         dois = split_dois(" ".join(record.dois)) if record.dois else []
         values: dict[str, Any] = {
-            "id": work_id, "arxiv_id": record.arxiv_id,
+            "id": work_id,
+            "arxiv_id": record.arxiv_id,
             "arxiv_version": record.versions[-1].version if record.versions else None,
-            "doi": dois[0].lower() if dois else None, "dois": dois or None,
-            "title": record.title, "title_plain": latex_to_plain(record.title),
-            "abstract": record.abstract, "abstract_plain": latex_to_plain(record.abstract),
-            "type": work_type(record), "publication_date": published, "year": year,
+            "doi": dois[0].lower() if dois else None,
+            "dois": dois or None,
+            "title": record.title,
+            "title_plain": latex_to_plain(record.title),
+            "abstract": record.abstract,
+            "abstract_plain": latex_to_plain(record.abstract),
+            "type": work_type(record),
+            "publication_date": published,
+            "year": year,
             "venue": venue_from_journal_ref(record.journal_ref),
-            "journal_ref": record.journal_ref, "comments": record.comments,
-            "report_no": record.report_no, "license": record.license,
+            "journal_ref": record.journal_ref,
+            "comments": record.comments,
+            "report_no": record.report_no,
+            "license": record.license,
             "submitter": record.submitter,
             "primary_category": record.categories[0] if record.categories else None,
             "categories": " ".join(record.categories),
-            "versions": [{"version": v.version, "created": v.created.isoformat()}
-                         for v in record.versions] or None,
-            "source_updated": record.updated, "is_withdrawn": is_withdrawn(record),
-            "is_deleted": False, "authors_count": len(record.authors),
-            "content_hash": content_hash(record), "created_at": now, "updated_at": now,
+            "versions": [
+                {"version": v.version, "created": v.created.isoformat()} for v in record.versions
+            ]
+            or None,
+            "source_updated": record.updated,
+            "is_withdrawn": is_withdrawn(record),
+            "is_deleted": False,
+            "authors_count": len(record.authors),
+            "content_hash": content_hash(record),
+            "created_at": now,
+            "updated_at": now,
         }
         if is_new:
             out.works.append(tuple(values[c] for c in WORK_COLUMNS))
@@ -456,8 +604,16 @@ class Pipeline:
                 author_id = self._resolve(out, replace(mention, coauthor_ids=frozenset(resolved)))
             resolved.add(author_id)
             self.affected_authors.add(author_id)
-            out.authorships.append((work_id, position, author_id, name.raw[:1000],
-                                    name.display[:500], list(name.affiliations) or None))
+            out.authorships.append(
+                (
+                    work_id,
+                    position,
+                    author_id,
+                    name.raw[:1000],
+                    name.display[:500],
+                    list(name.affiliations) or None,
+                )
+            )
             for affiliation in dict.fromkeys(name.affiliations):
                 institution_id = self._institution(out, affiliation)
                 if institution_id is not None:
@@ -472,12 +628,30 @@ class Pipeline:
             now = datetime.now(UTC)
             display = name.display[:500]
             folded = ascii_fold(display)
-            out.authors.append((
-                author_id, display, name.family[:300], mention.key[:200],
-                display if folded == display else f"{display} {folded}",
-                name.is_collaboration, False, "none", "unclaimed", 1, 0, 0, 0, 0, 0, 0,
-                mention.year, mention.year, now, now,
-            ))
+            out.authors.append(
+                (
+                    author_id,
+                    display,
+                    name.family[:300],
+                    mention.key[:200],
+                    display if folded == display else f"{display} {folded}",
+                    name.is_collaboration,
+                    False,
+                    "none",
+                    "unclaimed",
+                    1,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    mention.year,
+                    mention.year,
+                    now,
+                    now,
+                )
+            )
             self.index.replace(mention.key, profile_from_mention(author_id, mention))
             self.summary.authors_created += 1
             return author_id
@@ -494,8 +668,18 @@ class Pipeline:
         if found is not None:
             return found
         institution_id = self._new_id("institutions")
-        out.institutions.append((institution_id, name[:500], key, "imported", 0, 0,
-                                 datetime.now(UTC), datetime.now(UTC)))
+        out.institutions.append(
+            (
+                institution_id,
+                name[:500],
+                key,
+                "imported",
+                0,
+                0,
+                datetime.now(UTC),
+                datetime.now(UTC),
+            )
+        )
         self.institution_ids[key] = institution_id
         return institution_id
 
@@ -505,16 +689,33 @@ class Pipeline:
             chunk = {"ids": replaced[start : start + 900]}
             for table in ("authorship_institutions", "authorships", "work_topics"):
                 connection.execute(
-                    text(f"DELETE FROM {table} WHERE work_id IN :ids")
-                    .bindparams(bindparam("ids", expanding=True)), chunk)
+                    text(f"DELETE FROM {table} WHERE work_id IN :ids").bindparams(
+                        bindparam("ids", expanding=True)
+                    ),
+                    chunk,
+                )
         if out.deleted_work_ids:
             connection.execute(
-                text("UPDATE works SET is_deleted = :yes WHERE id IN :ids")
-                .bindparams(bindparam("ids", expanding=True)),
-                {"yes": True, "ids": out.deleted_work_ids})
-        bulk.insert_rows(connection, "institutions",
-                         ("id", "name", "name_key", "provenance", "works_count",
-                          "authors_count", "created_at", "updated_at"), out.institutions)
+                text("UPDATE works SET is_deleted = :yes WHERE id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"yes": True, "ids": out.deleted_work_ids},
+            )
+        bulk.insert_rows(
+            connection,
+            "institutions",
+            (
+                "id",
+                "name",
+                "name_key",
+                "provenance",
+                "works_count",
+                "authors_count",
+                "created_at",
+                "updated_at",
+            ),
+            out.institutions,
+        )
         bulk.insert_rows(connection, "authors", AUTHOR_COLUMNS, out.authors)
         bulk.insert_rows(connection, "works", WORK_COLUMNS, out.works)
         if out.work_updates:
@@ -523,14 +724,24 @@ class Pipeline:
             json_columns = ("dois", "versions")
             connection.execute(
                 text(f"UPDATE works SET {assignments} WHERE id = :id"),
-                [{k: (orjson.dumps(v).decode() if k in json_columns and v is not None else v)
-                  for k, v in row.items()} for row in out.work_updates],
+                [
+                    {
+                        k: (orjson.dumps(v).decode() if k in json_columns and v is not None else v)
+                        for k, v in row.items()
+                    }
+                    for row in out.work_updates
+                ],
             )
         bulk.insert_rows(connection, "authorships", AUTHORSHIP_COLUMNS, out.authorships)
-        bulk.insert_rows(connection, "work_topics", ("work_id", "topic_id", "is_primary"),
-                         out.work_topics)
-        bulk.insert_rows(connection, "authorship_institutions",
-                         ("work_id", "position", "institution_id"), out.authorship_institutions)
+        bulk.insert_rows(
+            connection, "work_topics", ("work_id", "topic_id", "is_primary"), out.work_topics
+        )
+        bulk.insert_rows(
+            connection,
+            "authorship_institutions",
+            ("work_id", "position", "institution_id"),
+            out.authorship_institutions,
+        )
         for table in ("institutions", "authors", "works"):
             bulk.advance_sequence(connection, table)
 
@@ -541,9 +752,17 @@ class Pipeline:
         if self._errors is None:
             self.errors_path.parent.mkdir(parents=True, exist_ok=True)
             self._errors = self.errors_path.open("a", encoding="utf-8")
-        self._errors.write(orjson.dumps({
-            "source": self.source, "position": error.position, "id": error.source_id,
-            "reason": error.reason}).decode() + "\n")
+        self._errors.write(
+            orjson.dumps(
+                {
+                    "source": self.source,
+                    "position": error.position,
+                    "id": error.source_id,
+                    "reason": error.reason,
+                }
+            ).decode()
+            + "\n"
+        )
 
 
 def sync_taxonomy_on(connection: Connection) -> None:

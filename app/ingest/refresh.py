@@ -32,33 +32,51 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
     _exec(connection, "CREATE TEMPORARY TABLE refresh_authors (id BIGINT PRIMARY KEY)")
     ids = sorted(author_ids)
     for start in range(0, len(ids), 5000):
-        connection.execute(text("INSERT INTO refresh_authors (id) VALUES (:id)"),
-                           [{"id": i} for i in ids[start : start + 5000]])
+        connection.execute(
+            text("INSERT INTO refresh_authors (id) VALUES (:id)"),
+            [{"id": i} for i in ids[start : start + 5000]],
+        )
     live = "JOIN works w ON w.id = s.work_id AND w.is_deleted = :no"
 
     _exec(connection, f"DELETE FROM author_name_variants WHERE author_id IN {AFFECTED}")
-    _exec(connection, f"""
+    _exec(
+        connection,
+        f"""
         INSERT INTO author_name_variants (author_id, name, works_count)
         SELECT s.author_id, s.display_name, COUNT(*) FROM authorships s {live}
-        WHERE s.author_id IN {AFFECTED} GROUP BY s.author_id, s.display_name""", no=False)
+        WHERE s.author_id IN {AFFECTED} GROUP BY s.author_id, s.display_name""",
+        no=False,
+    )
 
     _exec(connection, f"DELETE FROM author_topics WHERE author_id IN {AFFECTED}")
-    _exec(connection, f"""
+    _exec(
+        connection,
+        f"""
         INSERT INTO author_topics (author_id, topic_id, works_count)
         SELECT s.author_id, wt.topic_id, COUNT(DISTINCT s.work_id) FROM authorships s
         JOIN work_topics wt ON wt.work_id = s.work_id {live}
-        WHERE s.author_id IN {AFFECTED} GROUP BY s.author_id, wt.topic_id""", no=False)
+        WHERE s.author_id IN {AFFECTED} GROUP BY s.author_id, wt.topic_id""",
+        no=False,
+    )
 
     _refresh_edges(connection, settings)
     # Coauthors of refreshed authors have new edge counts too.
-    _exec(connection, f"""
+    _exec(
+        connection,
+        f"""
         INSERT INTO refresh_authors (id) SELECT DISTINCT e.coauthor_id FROM coauthor_edges e
-        WHERE e.author_id IN {AFFECTED} AND e.coauthor_id NOT IN {AFFECTED}""")
+        WHERE e.author_id IN {AFFECTED} AND e.coauthor_id NOT IN {AFFECTED}""",
+    )
 
-    _exec(connection, f"""
+    _exec(
+        connection,
+        f"""
         DELETE FROM author_affiliations WHERE provenance = 'imported'
-        AND author_id IN {AFFECTED}""")
-    _exec(connection, f"""
+        AND author_id IN {AFFECTED}""",
+    )
+    _exec(
+        connection,
+        f"""
         INSERT INTO author_affiliations
             (author_id, institution_id, name, start_year, end_year, provenance, works_count)
         SELECT s.author_id, ai.institution_id, i.name, MIN(w.year), MAX(w.year), 'imported',
@@ -67,14 +85,17 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
         JOIN authorships s ON s.work_id = ai.work_id AND s.position = ai.position
         JOIN institutions i ON i.id = ai.institution_id {live}
         WHERE s.author_id IN {AFFECTED}
-        GROUP BY s.author_id, ai.institution_id, i.name""", no=False)
+        GROUP BY s.author_id, ai.institution_id, i.name""",
+        no=False,
+    )
 
     works_of = f"FROM authorships s {live} WHERE s.author_id = authors.id"
     latest_affiliation = (
-        "FROM author_affiliations aa WHERE aa.author_id = authors.id "
-        "AND aa.provenance = 'imported'"
+        "FROM author_affiliations aa WHERE aa.author_id = authors.id AND aa.provenance = 'imported'"
     )
-    _exec(connection, f"""
+    _exec(
+        connection,
+        f"""
         UPDATE authors SET
             works_count = (SELECT COUNT(*) {works_of}),
             first_year = (SELECT MIN(w.year) {works_of}),
@@ -84,39 +105,57 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
                                WHERE e.author_id = authors.id),
             close_collaborators_count = (SELECT COUNT(*) FROM coauthor_edges e
                                          WHERE e.author_id = authors.id AND e.is_close = :yes)
-        WHERE id IN {AFFECTED}""", no=False, yes=True)
-    _exec(connection, f"""
+        WHERE id IN {AFFECTED}""",
+        no=False,
+        yes=True,
+    )
+    _exec(
+        connection,
+        f"""
         UPDATE authors SET
             affiliation = (SELECT aa.name {latest_affiliation}
                            ORDER BY aa.end_year DESC, aa.works_count DESC, aa.id LIMIT 1),
             affiliation_provenance = CASE WHEN EXISTS (SELECT 1 {latest_affiliation})
                                      THEN 'imported' ELSE 'none' END
-        WHERE id IN {AFFECTED} AND affiliation_provenance <> 'stated'""")
+        WHERE id IN {AFFECTED} AND affiliation_provenance <> 'stated'""",
+    )
     # L1: a record derived from an authoritative source (ingested works).
-    _exec(connection, f"""
+    _exec(
+        connection,
+        f"""
         UPDATE authors SET verification_level = 1
-        WHERE id IN {AFFECTED} AND verification_level = 0 AND works_count > 0""")
+        WHERE id IN {AFFECTED} AND verification_level = 0 AND works_count > 0""",
+    )
     _refresh_search_names(connection)
     _refresh_topic_counts(connection)
-    _exec(connection, f"""
+    _exec(
+        connection,
+        f"""
         UPDATE institutions SET
             works_count = (SELECT COUNT(DISTINCT ai.work_id) FROM authorship_institutions ai
                            WHERE ai.institution_id = institutions.id),
             authors_count = (SELECT COUNT(DISTINCT aa.author_id) FROM author_affiliations aa
                              WHERE aa.institution_id = institutions.id)
         WHERE id IN (SELECT institution_id FROM author_affiliations
-                     WHERE author_id IN {AFFECTED})""")
+                     WHERE author_id IN {AFFECTED})""",
+    )
     _exec(connection, "DROP TABLE refresh_authors")
-    pairs = connection.scalar(text(
-        "SELECT COUNT(*) FROM coauthor_edges WHERE author_id < coauthor_id"))
+    pairs = connection.scalar(
+        text("SELECT COUNT(*) FROM coauthor_edges WHERE author_id < coauthor_id")
+    )
     return int(pairs or 0)
 
 
 def _refresh_edges(connection: Connection, settings: Settings) -> None:
-    _exec(connection, f"""
+    _exec(
+        connection,
+        f"""
         DELETE FROM coauthor_edges
-        WHERE author_id IN {AFFECTED} OR coauthor_id IN {AFFECTED}""")
-    _exec(connection, f"""
+        WHERE author_id IN {AFFECTED} OR coauthor_id IN {AFFECTED}""",
+    )
+    _exec(
+        connection,
+        f"""
         INSERT INTO coauthor_edges
             (author_id, coauthor_id, shared_works, first_year, last_year, strength, is_close)
         SELECT s1.author_id, s2.author_id, COUNT(DISTINCT s1.work_id), MIN(w.year),
@@ -126,28 +165,40 @@ def _refresh_edges(connection: Connection, settings: Settings) -> None:
         JOIN works w ON w.id = s1.work_id
         WHERE s1.author_id IN {AFFECTED} AND w.is_deleted = :no
           AND w.authors_count BETWEEN 2 AND :cap
-        GROUP BY s1.author_id, s2.author_id""", no=False, cap=settings.edge_max_authors)
-    _exec(connection, f"""
+        GROUP BY s1.author_id, s2.author_id""",
+        no=False,
+        cap=settings.edge_max_authors,
+    )
+    _exec(
+        connection,
+        f"""
         INSERT INTO coauthor_edges
             (author_id, coauthor_id, shared_works, first_year, last_year, strength, is_close)
         SELECT coauthor_id, author_id, shared_works, first_year, last_year, strength, is_close
         FROM coauthor_edges
-        WHERE author_id IN {AFFECTED} AND coauthor_id NOT IN {AFFECTED}""")
-    _exec(connection, f"""
+        WHERE author_id IN {AFFECTED} AND coauthor_id NOT IN {AFFECTED}""",
+    )
+    _exec(
+        connection,
+        f"""
         UPDATE coauthor_edges SET is_close = (shared_works >= :shared AND strength >= :strength)
         WHERE author_id IN {AFFECTED} OR coauthor_id IN {AFFECTED}""",
-          shared=settings.close_min_shared_works, strength=settings.close_min_strength)
+        shared=settings.close_min_shared_works,
+        strength=settings.close_min_strength,
+    )
 
 
 def _refresh_search_names(connection: Connection) -> None:
     """Authors known under several names are found by each of them (and unaccented)."""
     from app.ingest.names import ascii_fold
 
-    rows = connection.execute(text(f"""
+    rows = connection.execute(
+        text(f"""
         SELECT v.author_id, v.name FROM author_name_variants v
         WHERE v.author_id IN {AFFECTED} AND v.author_id IN (
             SELECT author_id FROM author_name_variants GROUP BY author_id HAVING COUNT(*) > 1)
-        ORDER BY v.author_id, v.works_count DESC, v.name""")).all()
+        ORDER BY v.author_id, v.works_count DESC, v.name""")
+    ).all()
     names: dict[int, list[str]] = {}
     for author_id, name in rows:
         names.setdefault(author_id, []).append(name)
@@ -156,27 +207,32 @@ def _refresh_search_names(connection: Connection) -> None:
         words = dict.fromkeys([*variants, *(ascii_fold(v) for v in variants)])
         params.append({"id": author_id, "names": " ".join(words)[:10000]})
     if params:
-        connection.execute(text("UPDATE authors SET search_names = :names WHERE id = :id"),
-                           params)
+        connection.execute(text("UPDATE authors SET search_names = :names WHERE id = :id"), params)
 
 
 def _refresh_topic_counts(connection: Connection) -> None:
     """Works and authors per topic, at every level (one grouped pass per level)."""
     updates: dict[str, dict[str, int]] = {}
     for level_column in ("t.code", "t.archive_code", "t.group_code"):
-        for code, works, authors in connection.execute(text(f"""
+        for code, works, authors in connection.execute(
+            text(f"""
             SELECT {level_column}, COUNT(DISTINCT wt.work_id),
                    (SELECT COUNT(DISTINCT at.author_id) FROM author_topics at
                     JOIN topics t2 ON t2.id = at.topic_id
-                    WHERE {level_column.replace('t.', 't2.')} = {level_column})
+                    WHERE {level_column.replace("t.", "t2.")} = {level_column})
             FROM work_topics wt JOIN topics t ON t.id = wt.topic_id
             JOIN works w ON w.id = wt.work_id AND w.is_deleted = :no
             WHERE {level_column} IS NOT NULL
-            GROUP BY {level_column}"""), {"no": False}):
+            GROUP BY {level_column}"""),
+            {"no": False},
+        ):
             updates.setdefault(code, {"works": works, "authors": authors})
     _exec(connection, "UPDATE topics SET works_count = 0, authors_count = 0")
     if updates:
         connection.execute(
-            text("UPDATE topics SET works_count = :works, authors_count = :authors "
-                 "WHERE code = :code"),
-            [{"code": code, **counts} for code, counts in updates.items()])
+            text(
+                "UPDATE topics SET works_count = :works, authors_count = :authors "
+                "WHERE code = :code"
+            ),
+            [{"code": code, **counts} for code, counts in updates.items()],
+        )

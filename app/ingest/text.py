@@ -245,10 +245,7 @@ def latex_to_plain(s: str) -> str:
     try:
         if "``" in s or "''" in s:
             s = _LATEX_QUOTES.sub('"', s)
-        if _FAST_PATH_CHARS.isdisjoint(s):
-            text = s
-        else:
-            text = _convert(s)
+        text = s if _FAST_PATH_CHARS.isdisjoint(s) else _convert(s)
         return unicodedata.normalize("NFC", collapse_ws(text))
     except Exception:  # defensive: malformed input must degrade, never abort an ingest
         return unicodedata.normalize("NFC", collapse_ws(_crude_strip(s)))

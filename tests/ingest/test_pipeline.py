@@ -35,28 +35,46 @@ def fresh_engine(database_url: str, engine: Engine) -> Iterator[Engine]:
 
 def _empty(target: Engine) -> None:
     with target.begin() as connection:
-        for table in ("authorship_institutions", "work_topics", "authorships",
-                      "coauthor_edges", "author_topics", "author_affiliations",
-                      "author_name_variants", "works", "authors", "institutions",
-                      "ingest_runs"):
+        for table in (
+            "authorship_institutions",
+            "work_topics",
+            "authorships",
+            "coauthor_edges",
+            "author_topics",
+            "author_affiliations",
+            "author_name_variants",
+            "works",
+            "authors",
+            "institutions",
+            "ingest_runs",
+        ):
             connection.execute(text(f"DELETE FROM {table}"))
 
 
-def _run(engine: Engine, data: bytes, fingerprint: str, tmp_path: Path,
-         batch_size: int = 25) -> Pipeline:
-    pipeline = Pipeline(engine, Settings(), source="test", fmt="snapshot",
-                        fingerprint=fingerprint, errors_path=tmp_path / "errors.jsonl",
-                        batch_size=batch_size)
+def _run(
+    engine: Engine, data: bytes, fingerprint: str, tmp_path: Path, batch_size: int = 25
+) -> Pipeline:
+    pipeline = Pipeline(
+        engine,
+        Settings(),
+        source="test",
+        fmt="snapshot",
+        fingerprint=fingerprint,
+        errors_path=tmp_path / "errors.jsonl",
+        batch_size=batch_size,
+    )
     pipeline.run(iter_snapshot(io.BytesIO(data)))
     return pipeline
 
 
 def _counts(engine: Engine) -> tuple[int, int, int, int]:
     with Session(engine) as s:
-        return (s.scalar(select(func.count()).select_from(Work)) or 0,
-                s.scalar(select(func.count()).select_from(Author)) or 0,
-                s.scalar(select(func.count()).select_from(CoauthorEdge)) or 0,
-                s.scalar(select(func.sum(Author.works_count))) or 0)
+        return (
+            s.scalar(select(func.count()).select_from(Work)) or 0,
+            s.scalar(select(func.count()).select_from(Author)) or 0,
+            s.scalar(select(func.count()).select_from(CoauthorEdge)) or 0,
+            s.scalar(select(func.sum(Author.works_count))) or 0,
+        )
 
 
 def test_real_snapshot_ingests_with_expected_values(
@@ -71,24 +89,29 @@ def test_real_snapshot_ingests_with_expected_values(
         first = s.scalars(select(Work).where(Work.arxiv_id == "0704.0001")).one()
         assert first.type == "article"  # journal-ref and DOI: it was published
         assert first.year == 2007  # first version's year, not update_date's 2008
-        assert first.venue is not None and first.venue.startswith("Phys")
+        assert first.venue is not None
+        assert first.venue.startswith("Phys")
         assert first.categories == "hep-ph"
-        names = s.scalars(text(
-            "SELECT display_name FROM authorships WHERE work_id = :w ORDER BY position"),
-            {"w": first.id}).all()
+        names = s.scalars(
+            text("SELECT display_name FROM authorships WHERE work_id = :w ORDER BY position"),
+            {"w": first.id},
+        ).all()
         assert names[0] == "C. Balázs"
-        raw = s.scalar(text("SELECT raw_name FROM authorships WHERE work_id = :w AND "
-                            "position = 1"), {"w": first.id})
-        assert raw is not None and "Bal" in raw
+        raw = s.scalar(
+            text("SELECT raw_name FROM authorships WHERE work_id = :w AND position = 1"),
+            {"w": first.id},
+        )
+        assert raw is not None
+        assert "Bal" in raw
         babar = s.scalars(select(Author).where(Author.is_collaboration.is_(True))).all()
         assert any("BABAR" in a.display_name for a in babar)
         # Counts agree with the rows they summarise.
         assert s.scalar(select(func.sum(Author.works_count))) == s.scalar(
-            text("SELECT COUNT(*) FROM authorships"))
+            text("SELECT COUNT(*) FROM authorships")
+        )
 
 
-def test_reingest_changes_nothing(fresh_engine: Engine, arxiv_data: Path,
-                                  tmp_path: Path) -> None:
+def test_reingest_changes_nothing(fresh_engine: Engine, arxiv_data: Path, tmp_path: Path) -> None:
     data = (arxiv_data / SNAPSHOT).read_bytes()
     _run(fresh_engine, data, "first", tmp_path)
     before = _counts(fresh_engine)
@@ -117,8 +140,9 @@ def test_interrupted_run_resumes_to_the_same_result(
     clean = _counts(fresh_engine)
     _empty(fresh_engine)
 
-    pipeline = Pipeline(fresh_engine, Settings(), source="t", fmt="snapshot",
-                        fingerprint="resume", batch_size=20)
+    pipeline = Pipeline(
+        fresh_engine, Settings(), source="t", fmt="snapshot", fingerprint="resume", batch_size=20
+    )
     with pytest.raises(_Killed):
         pipeline.run(_dies_after(iter_snapshot(io.BytesIO(data)), 55))
     with Session(fresh_engine) as s:
@@ -131,13 +155,19 @@ def test_interrupted_run_resumes_to_the_same_result(
 
 
 def test_bad_lines_are_reported_and_skipped(fresh_engine: Engine, tmp_path: Path) -> None:
-    good = (b'{"id":"0704.0001","submitter":"x","authors":"A. Person, B. Other","title":"T",'
-            b'"comments":null,"journal-ref":null,"doi":null,"report-no":null,'
-            b'"categories":"hep-ph","license":null,"abstract":"  A.\\n","versions":'
-            b'[{"version":"v1","created":"Mon, 2 Apr 2007 19:18:42 GMT"}],'
-            b'"update_date":"2008-11-13","authors_parsed":[["Person","A.",""],["Other","B.",""]]}')
-    data = b"\n".join([good, b"{not json", b'{"title": "no id"}', good.replace(
-        b"0704.0001", b"0704.0002")]) + b"\n"
+    good = (
+        b'{"id":"0704.0001","submitter":"x","authors":"A. Person, B. Other","title":"T",'
+        b'"comments":null,"journal-ref":null,"doi":null,"report-no":null,'
+        b'"categories":"hep-ph","license":null,"abstract":"  A.\\n","versions":'
+        b'[{"version":"v1","created":"Mon, 2 Apr 2007 19:18:42 GMT"}],'
+        b'"update_date":"2008-11-13","authors_parsed":[["Person","A.",""],["Other","B.",""]]}'
+    )
+    data = (
+        b"\n".join(
+            [good, b"{not json", b'{"title": "no id"}', good.replace(b"0704.0001", b"0704.0002")]
+        )
+        + b"\n"
+    )
     summary = _run(fresh_engine, data, "bad", tmp_path).summary
     assert summary.works_inserted == 2
     assert summary.records_skipped == 2

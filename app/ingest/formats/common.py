@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Final
+from typing import Final, Protocol
 
 __all__ = [
+    "BinaryReader",
     "parse_arxiv_date",
     "parse_arxiv_id",
     "parse_iso_date",
@@ -19,6 +20,15 @@ __all__ = [
     "parse_version_label",
     "split_categories",
 ]
+
+
+class BinaryReader(Protocol):
+    """What the parsers need from a stream: `open(path, "rb")`, `gzip.open`, `BytesIO`."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def readline(self, size: int = -1, /) -> bytes: ...
+
 
 # New style (April 2007 on): YYMM.NNNN until 1412, YYMM.NNNNN from 1501.
 # Old style: archive[.SUBJ]/YYMMNNN, archive being lowercase words joined by "-".

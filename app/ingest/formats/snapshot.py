@@ -21,12 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import IO, Any, Final
+from typing import Any, Final
 
 import orjson
 
 from app.ingest.enrich import split_dois
 from app.ingest.formats.common import (
+    BinaryReader,
     parse_arxiv_date,
     parse_arxiv_id,
     parse_iso_date,
@@ -142,7 +143,7 @@ def _record(obj: dict[str, Any], position: str) -> WorkRecord:
         comments=strip_or_none(_opt_str(obj, "comments")),
         report_no=strip_or_none(_opt_str(obj, "report-no")),
         license=strip_or_none(_opt_str(obj, "license")),
-        submitter=decode_latex(submitter) or None if submitter else None,
+        submitter=decode_latex(submitter) if submitter else None,
         position=position,
     )
 
@@ -186,7 +187,7 @@ def parse_snapshot_line(line: bytes, position: str) -> ParseResult | None:
     return record
 
 
-def iter_snapshot(stream: IO[bytes]) -> Iterator[ParseResult]:
+def iter_snapshot(stream: BinaryReader) -> Iterator[ParseResult]:
     """Stream a snapshot (JSON Lines, binary; wrap .gz in `gzip.open` first).
 
     Yields one WorkRecord or RecordError per non-blank line, position `"line N"`

@@ -13,24 +13,19 @@ network access.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
+from app.ingest.formats.common import BinaryReader
+
 __all__ = [
-    "BinaryReader",
     "children",
     "first_child",
     "iter_xml",
     "localname",
     "text_of",
 ]
-
-
-class BinaryReader(Protocol):
-    """What the parsers need from a stream: `open(..., "rb")`, `gzip.open`, `BytesIO`."""
-
-    def read(self, size: int = -1, /) -> bytes: ...
 
 
 _EVENTS: Final = ("start", "end")

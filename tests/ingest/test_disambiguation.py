@@ -1,0 +1,528 @@
+"""Author disambiguation: the worked examples of docs/disambiguation.md, the rules, and
+properties (no given-name conflict is ever merged; candidate order never matters)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections import Counter
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.ingest.disambiguation import (
+    DEFAULT_CONFIG,
+    AuthorProfile,
+    CreateNew,
+    Decision,
+    DisambiguationConfig,
+    FieldOverlap,
+    MatchExisting,
+    Mention,
+    NameMatch,
+    evaluate,
+    mentions_for_work,
+    profile_from_mention,
+    resolve,
+    update_profile,
+)
+from app.ingest.names import given_compatible, name_key
+from app.ingest.records import ParsedName
+
+
+def person(given: str, family: str) -> ParsedName:
+    return ParsedName(raw=f"{given} {family}".strip(), family=family, given=given)
+
+
+def mention(
+    given: str,
+    family: str,
+    categories: Sequence[str] = (),
+    year: int | None = None,
+    coauthors: Sequence[str] = (),
+    **extra: object,
+) -> Mention:
+    return Mention(
+        person(given, family),
+        tuple(categories),
+        year,
+        frozenset(coauthors),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def profile(
+    author_id: int,
+    family: str,
+    *givens: str,
+    categories: dict[str, int] | None = None,
+    years: tuple[int, int] | None = None,
+    coauthors: Sequence[str] = (),
+    **extra: object,
+) -> AuthorProfile:
+    return AuthorProfile(
+        author_id=author_id,
+        family=family,
+        given_variants=frozenset(givens),
+        name_key=name_key(person(givens[0] if givens else "", family)),
+        coauthor_keys=frozenset(coauthors),
+        categories=Counter(categories or {}),
+        first_year=years[0] if years else None,
+        last_year=years[1] if years else None,
+        works_count=sum((categories or {}).values()),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def matched(decision: Decision) -> int | None:
+    return decision.author_id if isinstance(decision, MatchExisting) else None
+
+
+# --- worked examples (docs/disambiguation.md) ------------------------------------------
+
+MAOSONG = profile(
+    17,
+    "Sun",
+    "Maosong",
+    categories={"cs.CL": 40, "cs.AI": 6},
+    years=(2008, 2023),
+    coauthors=["liu:z", "chen:x", "yang:l", "li:j"],
+)
+MINGYU = profile(23, "Sun", "Mingyu", categories={"cs.CV": 5}, years=(2016, 2022))
+
+
+def test_initials_join_the_full_name_when_coauthors_and_field_agree() -> None:
+    m = mention("M.", "Sun", ["cs.CL"], 2015, ["liu:z", "chen:x", "zhou:j"])
+    decision = resolve(m, [MAOSONG, MINGYU])
+    assert isinstance(decision, MatchExisting)
+    assert decision.author_id == 17
+    assert decision.reasons == (
+        "name=initial",
+        "coauthors=2",
+        "field=category",
+        "years=within",
+        "score=7.00",
+    )
+
+
+def test_a_conflicting_full_given_name_is_never_merged() -> None:
+    # Same family, same field, even a shared coauthor: "Mingyu" is not "Maosong".
+    m = mention("Mingyu", "Sun", ["cs.CL"], 2015, ["liu:z"])
+    assert evaluate(m, MAOSONG).blocked == "given-name-conflict"
+    decision = resolve(m, [MAOSONG])
+    assert isinstance(decision, CreateNew)
+    assert decision.reasons == ("below-threshold=4.00", "author-17: blocked=given-name-conflict")
+
+
+def test_a_record_once_written_in_full_blocks_other_full_names() -> None:
+    seen_both_ways = profile(17, "Sun", "Maosong", "M.", categories={"cs.CL": 3})
+    assert evaluate(mention("Mingyu", "Sun", ["cs.CL"]), seen_both_ways).blocked is not None
+
+
+WEI_HEP = profile(5, "Wang", "Wei", categories={"hep-th": 30}, years=(2004, 2019), coauthors=["a:b"])
+
+
+def test_two_wei_wangs_in_unrelated_fields_stay_apart() -> None:
+    m = mention("Wei", "Wang", ["cs.CL"], 2018, ["zhang:y", "liu:q"])
+    decision = resolve(m, [WEI_HEP])
+    assert isinstance(decision, CreateNew)
+    assert decision.reasons[1] == "author-5: name=exact field=disjoint years=within score=1.50"
+    # ...and the second Wei Wang, once created, attracts his own next paper.
+    wei_nlp = profile_from_mention(6, m)
+    again = mention("Wei", "Wang", ["cs.CL", "cs.AI"], 2019, ["zhang:y"])
+    assert matched(resolve(again, [WEI_HEP, wei_nlp])) == 6
+
+
+def test_a_bare_exact_name_in_the_same_archive_matches_a_single_candidate() -> None:
+    # No coauthors, no year: only the exact full name and the archive (hep-th is its own).
+    assert matched(resolve(mention("Wei", "Wang", ["hep-th"]), [WEI_HEP])) == 5
+    math = profile(9, "Tao", "Terence", categories={"math.CA": 4})
+    assert matched(resolve(mention("Terence", "Tao", ["math.CO"]), [math])) == 9
+
+
+def test_a_bare_exact_name_elsewhere_does_not_match() -> None:
+    assert isinstance(resolve(mention("Wei", "Wang", ["q-bio.NC"]), [WEI_HEP]), CreateNew)
+
+
+def test_ties_go_to_the_lowest_author_id() -> None:
+    a = profile(31, "Wang", "Wei", categories={"cs.CL": 2})
+    b = profile(12, "Wang", "Wei", categories={"cs.CL": 2})
+    m = mention("Wei", "Wang", ["cs.CL"])
+    assert matched(resolve(m, [a, b])) == 12
+    assert matched(resolve(m, [b, a])) == 12
+
+
+def test_the_higher_score_wins_over_the_lower_id() -> None:
+    a = profile(3, "Wang", "Wei", categories={"cs.CL": 2})
+    b = profile(40, "Wang", "Wei", categories={"cs.CL": 2}, coauthors=["li:x"])
+    assert matched(resolve(mention("Wei", "Wang", ["cs.CL"], None, ["li:x"]), [a, b])) == 40
+
+
+# --- individual rules --------------------------------------------------------------------
+
+
+def test_initials_alone_never_match_without_a_coauthor() -> None:
+    m = mention("M.", "Sun", ["cs.CL"], 2015)
+    assert evaluate(m, MAOSONG).total == pytest.approx(2.5)
+    assert isinstance(resolve(m, [MAOSONG]), CreateNew)
+
+
+def test_two_initials_and_a_category_are_enough() -> None:
+    nadolsky = profile(4, "Nadolsky", "P. M.", categories={"hep-ph": 12}, years=(2000, 2007))
+    m = mention("P. M.", "Nadolsky", ["hep-ph"], 2007)
+    assert evaluate(m, nadolsky).name is NameMatch.INITIALS
+    assert matched(resolve(m, [nadolsky])) == 4
+
+
+@pytest.mark.parametrize(
+    ("given", "variant", "grade"),
+    [
+        ("Maosong", "Maosong", NameMatch.EXACT),
+        ("Mao-Song", "Maosong", NameMatch.EXACT),
+        ("John A.", "John A.", NameMatch.EXACT),
+        ("John", "John Allen", NameMatch.FIRST_NAME),
+        ("John A.", "John Allen", NameMatch.FIRST_NAME),
+        ("P. M.", "Pavel M.", NameMatch.INITIALS),
+        ("C.-P.", "Chien-Peng", NameMatch.INITIALS),
+        ("M.", "Maosong", NameMatch.INITIAL),
+        ("M.", "M.", NameMatch.INITIAL),
+        ("", "Maosong", NameMatch.UNKNOWN),
+        ("Maosong", "Mingyu", NameMatch.CONFLICT),
+        ("John A.", "John B.", NameMatch.CONFLICT),
+        ("Wei", "Weiwei", NameMatch.CONFLICT),
+    ],
+)
+def test_name_grades(given: str, variant: str, grade: NameMatch) -> None:
+    m = mention(given, "Sun")
+    assert evaluate(m, profile(1, "Sun", variant)).name is grade or grade is NameMatch.CONFLICT
+    if grade is NameMatch.CONFLICT:
+        assert evaluate(m, profile(1, "Sun", variant)).blocked == "given-name-conflict"
+    # Symmetric: the grade does not depend on which side is the record.
+    back = evaluate(mention(variant, "Sun"), profile(1, "Sun", given) if given else profile(1, "Sun"))
+    assert back.name is grade or grade is NameMatch.CONFLICT
+
+
+def test_family_names_compare_folded() -> None:
+    record = profile(2, "Balázs", "Csaba", categories={"hep-ph": 1})
+    assert matched(resolve(mention("Csaba", "Balazs", ["hep-ph"]), [record])) == 2
+    assert evaluate(mention("Csaba", "Balazsi", ["hep-ph"]), record).blocked == "family-mismatch"
+
+
+def test_a_record_already_on_the_same_work_is_not_chosen_again() -> None:
+    m = dataclasses.replace(
+        mention("Wei", "Wang", ["hep-th"], 2010), coauthor_ids=frozenset({5})
+    )
+    assert evaluate(m, WEI_HEP).blocked == "same-work"
+    assert isinstance(resolve(m, [WEI_HEP]), CreateNew)
+
+
+def test_orcid_settles_and_blocks() -> None:
+    record = profile(8, "Sun", "M.", orcid="0000-0002-1825-0097")
+    same = mention("M.", "Sun", ["q-bio.NC"], orcid="0000-0002-1825-0097")
+    other = mention("M.", "Sun", ["q-bio.NC"], orcid="0000-0001-5109-3700")
+    assert matched(resolve(same, [record])) == 8
+    assert "orcid=match" in resolve(same, [record]).reasons
+    assert evaluate(other, record).blocked == "orcid-conflict"
+
+
+def test_shared_coauthor_ids_count_when_keys_collide_or_are_missing() -> None:
+    record = dataclasses.replace(MAOSONG, coauthor_ids=frozenset({101, 102}))
+    m = dataclasses.replace(mention("M.", "Sun", ["cs.CL"]), coauthor_ids=frozenset({101, 102}))
+    assert evaluate(m, record).shared_coauthors == 2
+
+
+def test_aliases_and_subsumed_archives_count_as_the_same_field() -> None:
+    stats = profile(3, "Fan", "Jianqing", categories={"math.ST": 10})
+    assert evaluate(mention("Jianqing", "Fan", ["stat.TH"]), stats).overlap is FieldOverlap.CATEGORY
+    geometer = profile(4, "Kollar", "Janos", categories={"math.AG": 10})
+    old = mention("Janos", "Kollar", ["alg-geom"], 1995)
+    assert evaluate(old, geometer).overlap is FieldOverlap.CATEGORY
+
+
+def test_field_levels() -> None:
+    record = profile(1, "Sun", "Maosong", categories={"cs.CL": 1})
+    assert evaluate(mention("Maosong", "Sun", ["cs.LG"]), record).overlap is FieldOverlap.ARCHIVE
+    hep = profile(1, "Sun", "Maosong", categories={"hep-th": 1})
+    assert evaluate(mention("Maosong", "Sun", ["hep-ph"]), hep).overlap is FieldOverlap.GROUP
+    assert evaluate(mention("Maosong", "Sun"), hep).overlap is FieldOverlap.UNKNOWN
+    unknown = profile(1, "Sun", "Maosong", categories={"foo.XX": 1})
+    assert evaluate(mention("Maosong", "Sun", ["foo.XX"]), unknown).overlap is FieldOverlap.CATEGORY
+
+
+def test_time_is_a_weak_signal() -> None:
+    record = profile(1, "Tao", "Terence", categories={"math.CA": 5}, years=(2000, 2010))
+    near = evaluate(mention("Terence", "Tao", ["math.CA"], 2012), record)
+    far = evaluate(mention("Terence", "Tao", ["math.CA"], 2040), record)
+    assert (near.year_gap, near.years_close) == (2, True)
+    assert far.year_gap == 30
+    assert near.total - far.total == pytest.approx(DEFAULT_CONFIG.year_within - DEFAULT_CONFIG.year_floor)
+    # An exact name in the same category still matches across a long gap...
+    assert matched(resolve(mention("Terence", "Tao", ["math.CA"], 2040), [record])) == 1
+    # ...but only the archive in common, plus a long gap, is not enough.
+    assert isinstance(resolve(mention("Terence", "Tao", ["math.CO"], 2040), [record]), CreateNew)
+
+
+def test_collaborations_match_by_exact_normalised_name_only() -> None:
+    atlas = AuthorProfile(70, "ATLAS Collaboration", is_collaboration=True)
+    cms = AuthorProfile(71, "CMS Collaboration", is_collaboration=True)
+    later = AuthorProfile(90, "ATLAS Collaboration", is_collaboration=True)
+    m = Mention(ParsedName("The ATLAS collaboration", "ATLAS collaboration", is_collaboration=True))
+    decision = resolve(m, [later, cms, atlas])
+    assert matched(decision) == 70
+    assert decision.reasons == ("collaboration=exact-name",)
+    other = Mention(ParsedName("ALICE Collaboration", "ALICE Collaboration", is_collaboration=True))
+    assert resolve(other, [atlas, cms]).reasons == ("collaboration-new-name",)
+
+
+def test_people_and_collaborations_never_mix() -> None:
+    team = AuthorProfile(70, "Sun", frozenset({"Maosong"}), is_collaboration=True)
+    assert evaluate(mention("Maosong", "Sun"), team).blocked == "kind-mismatch"
+    assert isinstance(resolve(mention("Maosong", "Sun"), [team]), CreateNew)
+
+
+def test_no_candidates_and_no_family() -> None:
+    assert resolve(mention("Wei", "Wang"), []).reasons == ("no-candidates",)
+    assert resolve(mention("Wei", ""), [WEI_HEP]).reasons == ("no-family-name",)
+
+
+def test_create_new_explains_the_strongest_few_in_a_fixed_order() -> None:
+    config = DisambiguationConfig(max_reasons=2)
+    records = [profile(i, "Sun", "M.", categories={"cs.CL": 1}) for i in (5, 3, 4)]
+    decision = resolve(mention("M.", "Sun", ["cs.CL"]), records, config)
+    assert isinstance(decision, CreateNew)
+    assert decision.reasons == (
+        "below-threshold=4.00",
+        "author-3: name=initial field=category years=unknown score=2.00",
+        "author-4: name=initial field=category years=unknown score=2.00",
+        "and 1 more",
+    )
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(ValueError, match="coauthor_decay"):
+        DisambiguationConfig(coauthor_decay=1.0)
+    with pytest.raises(ValueError, match="year_floor"):
+        DisambiguationConfig(year_floor=1.0)
+    strict = DisambiguationConfig(match_threshold=100.0)
+    assert isinstance(resolve(mention("Wei", "Wang", ["hep-th"]), [WEI_HEP], strict), CreateNew)
+
+
+# --- mentions_for_work, profiles ---------------------------------------------------------
+
+
+def test_mentions_carry_every_other_authors_key() -> None:
+    authors = [person("C.", "Balázs"), person("E. L.", "Berger"), person("P. M.", "Nadolsky")]
+    mentions = mentions_for_work(authors, ["hep-ph"], 2007)
+    assert [m.key for m in mentions] == ["balazs:c", "berger:e", "nadolsky:p"]
+    assert mentions[0].coauthor_keys == {"berger:e", "nadolsky:p"}
+    assert mentions[2].coauthor_keys == {"balazs:c", "berger:e"}
+    assert all(m.categories == ("hep-ph",) and m.year == 2007 for m in mentions)
+
+
+def test_a_key_held_by_two_authors_of_the_work_stays_a_coauthor_key() -> None:
+    mentions = mentions_for_work([person("J.", "Smith"), person("John", "Smith")], [], None)
+    assert mentions[0].coauthor_keys == {"smith:j"}
+
+
+def test_huge_author_lists_give_a_window_and_the_collaboration() -> None:
+    config = DisambiguationConfig(max_full_coauthors=10, coauthor_window=2)
+    authors = [ParsedName("ATLAS Collaboration", "ATLAS Collaboration", is_collaboration=True)]
+    authors += [person("A.", f"Member{i:03d}") for i in range(50)]
+    mentions = mentions_for_work(authors, ["hep-ex"], 2012, config)
+    assert len(mentions) == 51
+    assert mentions[10].coauthor_keys == {
+        "atlascollaboration:",
+        "member007:a",
+        "member008:a",
+        "member010:a",
+        "member011:a",
+    }
+    assert all(len(m.coauthor_keys) <= 5 for m in mentions)
+
+
+def test_update_profile_is_pure_and_accumulates() -> None:
+    before = dataclasses.replace(MAOSONG)
+    m = mention("M.", "Sun", ["cs.CL", "stat.ML"], 2024, ["liu:z", "new:k"])
+    after = update_profile(MAOSONG, m)
+    assert MAOSONG == before  # the input is untouched
+    assert after.given_variants == {"Maosong", "M."}
+    assert after.coauthor_keys == MAOSONG.coauthor_keys | {"new:k"}
+    assert after.categories == {"cs.CL": 41, "cs.AI": 6, "stat.ML": 1}
+    assert (after.first_year, after.last_year, after.works_count) == (2008, 2024, 47)
+    assert after.author_id == 17
+
+
+def test_update_profile_shares_sets_when_nothing_is_new() -> None:
+    m = mention("Maosong", "Sun", ["cs.CL"], 2010, ["liu:z"])
+    after = update_profile(MAOSONG, m)
+    assert after.coauthor_keys is MAOSONG.coauthor_keys
+    assert after.given_variants is MAOSONG.given_variants
+
+
+def test_profile_from_mention_then_the_same_person_again() -> None:
+    first = mention("Maosong", "Sun", ["cs.CL"], 2010, ["liu:z", "chen:x"])
+    record = profile_from_mention(1, first)
+    assert record.name_key == "sun:m"
+    assert record.categories == {"cs.CL": 1}
+    assert (record.first_year, record.last_year, record.works_count) == (2010, 2010, 1)
+    second = mention("M.", "Sun", ["cs.AI"], 2011, ["liu:z"])
+    assert matched(resolve(second, [record])) == 1
+
+
+# --- determinism -------------------------------------------------------------------------
+
+FAMILIES = ["Sun", "Wang", "Li"]
+GIVENS = ["Maosong", "Mingyu", "M.", "Wei", "W.", "Weiwei", "John A.", "J.", "", "M. S."]
+CATEGORIES = ["cs.CL", "cs.CV", "hep-th", "hep-ph", "math.CO", "stat.ML", "stat.TH", "alg-geom"]
+
+
+def _corpus(seed: int, works: int) -> list[tuple[list[ParsedName], list[str], int]]:
+    rng = random.Random(seed)
+    corpus = []
+    for _ in range(works):
+        authors = [
+            person(rng.choice(GIVENS), rng.choice(FAMILIES)) for _ in range(rng.randint(1, 5))
+        ]
+        corpus.append((authors, rng.sample(CATEGORIES, rng.randint(1, 2)), rng.randint(1995, 2024)))
+    return corpus
+
+
+def _ingest(
+    corpus: list[tuple[list[ParsedName], list[str], int]], shuffle: random.Random | None = None
+) -> list[tuple[int, tuple[str, ...]]]:
+    """What the pipeline does: an in-memory index by name key, updated after each decision."""
+    index: dict[str, list[AuthorProfile]] = {}
+    next_id = 1
+    out = []
+    for authors, categories, year in corpus:
+        resolved: set[int] = set()
+        for m in mentions_for_work(authors, categories, year):
+            m = dataclasses.replace(m, coauthor_ids=frozenset(resolved))
+            candidates = list(index.get(m.key, []))
+            if shuffle is not None:
+                shuffle.shuffle(candidates)
+            decision = resolve(m, candidates)
+            if isinstance(decision, MatchExisting):
+                author_id = decision.author_id
+                records = index[m.key]
+                i = next(i for i, p in enumerate(records) if p.author_id == author_id)
+                records[i] = update_profile(records[i], m)
+            else:
+                author_id = next_id
+                next_id += 1
+                index.setdefault(m.key, []).append(profile_from_mention(author_id, m))
+            resolved.add(author_id)
+            out.append((author_id, decision.reasons))
+    return out
+
+
+def test_same_inputs_same_decisions() -> None:
+    corpus = _corpus(7, 300)
+    first = _ingest(corpus)
+    assert _ingest(corpus) == first
+    assert len({author_id for author_id, _ in first}) < len(first)  # some matches happened
+
+
+def test_candidate_order_does_not_change_any_decision() -> None:
+    corpus = _corpus(11, 300)
+    assert _ingest(corpus, random.Random(1)) == _ingest(corpus, random.Random(2))
+
+
+# --- properties --------------------------------------------------------------------------
+
+given_names = st.sampled_from(GIVENS + ["Jean-Pierre", "J.-P.", "Jean", "Pavel M.", "P. M."])
+category_sets = st.lists(st.sampled_from(CATEGORIES), max_size=3, unique=True)
+years = st.none() | st.integers(1990, 2025)
+coauthor_keys = st.frozensets(st.sampled_from(["liu:z", "chen:x", "yang:l", "li:j", "wu:q"]))
+
+
+@st.composite
+def mentions(draw: st.DrawFn) -> Mention:
+    return Mention(
+        person(draw(given_names), draw(st.sampled_from(FAMILIES))),
+        tuple(draw(category_sets)),
+        draw(years),
+        draw(coauthor_keys),
+    )
+
+
+@st.composite
+def profile_lists(draw: st.DrawFn) -> list[AuthorProfile]:
+    ids = draw(st.lists(st.integers(1, 10_000), max_size=6, unique=True))
+    records = []
+    for author_id in ids:
+        first = draw(st.integers(1990, 2025))
+        records.append(
+            AuthorProfile(
+                author_id=author_id,
+                family=draw(st.sampled_from(FAMILIES)),
+                given_variants=draw(st.frozensets(given_names.filter(bool), max_size=3)),
+                coauthor_keys=draw(coauthor_keys),
+                categories=Counter(draw(category_sets)),
+                first_year=first,
+                last_year=first + draw(st.integers(0, 15)),
+            )
+        )
+    return records
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(mentions(), profile_lists())
+def test_never_matches_a_conflicting_given_name(m: Mention, records: list[AuthorProfile]) -> None:
+    decision = resolve(m, records)
+    if isinstance(decision, MatchExisting):
+        chosen = next(p for p in records if p.author_id == decision.author_id)
+        assert chosen.family == m.name.family
+        assert all(given_compatible(m.name.given, v) for v in chosen.given_variants)
+        assert decision.score >= DEFAULT_CONFIG.match_threshold
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(mentions(), profile_lists(), st.randoms(use_true_random=False))
+def test_decision_is_independent_of_candidate_order(
+    m: Mention, records: list[AuthorProfile], rng: random.Random
+) -> None:
+    shuffled = list(records)
+    rng.shuffle(shuffled)
+    assert resolve(m, records) == resolve(m, shuffled)
+
+
+@settings(max_examples=200)
+@given(mentions(), profile_lists())
+def test_the_winner_scores_highest(m: Mention, records: list[AuthorProfile]) -> None:
+    decision = resolve(m, records)
+    if isinstance(decision, MatchExisting):
+        scores = [evaluate(m, p) for p in records if evaluate(m, p).blocked is None]
+        assert decision.score == max(e.total for e in scores)
+        tied = [e.author_id for e in scores if e.total == decision.score]
+        assert decision.author_id == min(tied)
+
+
+@settings(max_examples=200)
+@given(mentions(), profile_lists(), coauthor_keys)
+def test_more_shared_coauthors_never_lower_a_score(
+    m: Mention, records: list[AuthorProfile], extra: frozenset[str]
+) -> None:
+    richer = dataclasses.replace(m, coauthor_keys=m.coauthor_keys | extra)
+    for record in records:
+        before, after = evaluate(m, record), evaluate(richer, record)
+        assert before.blocked == after.blocked
+        if before.blocked is None:
+            assert after.total >= before.total
+
+
+@settings(max_examples=200)
+@given(profile_lists(), mentions())
+def test_update_profile_never_mutates_and_only_grows(
+    records: list[AuthorProfile], m: Mention
+) -> None:
+    for record in records:
+        snapshot = dataclasses.replace(record, categories=Counter(record.categories))
+        grown = update_profile(record, m)
+        assert record == snapshot
+        assert grown.works_count == record.works_count + 1
+        assert grown.coauthor_keys >= record.coauthor_keys
+        assert grown.given_variants >= record.given_variants
+        assert sum(grown.categories.values()) >= sum(record.categories.values())
