@@ -351,7 +351,13 @@ ARCHIVE = {"level": "archive", "code": "x", "name": "X", "group": "grp_x"}
             _doc(
                 GROUP,
                 ARCHIVE,
-                {"level": "category", "code": "x.A", "name": "A", "archive": "x", "canonical": "x.B"},
+                {
+                    "level": "category",
+                    "code": "x.A",
+                    "name": "A",
+                    "archive": "x",
+                    "canonical": "x.B",
+                },
             ),
             "not canonical",
         ),
