@@ -80,7 +80,7 @@ class NameMatch(IntEnum):
         return self.name.lower().replace("_", "-")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def _key(family: str, given: str) -> str:
     # `name_key` reads only the family and given names (its contract: folded family and
     # first initial), and is not cached itself; the same names recur on thousands of works.
@@ -110,7 +110,7 @@ def _given_shape(given: str) -> tuple[tuple[str, bool], ...]:
     return tuple(parts)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def _given_grade(a: str, b: str) -> NameMatch:
     """Grade two given names. Cached on the raw strings: the same pairs recur constantly."""
     pa, pb = _given_shape(a), _given_shape(b)
@@ -131,7 +131,9 @@ def _given_grade(a: str, b: str) -> NameMatch:
     return NameMatch.INITIALS if min(len(pa), len(pb)) >= 2 else NameMatch.INITIAL
 
 
-@lru_cache(maxsize=1 << 18)
+# Smaller than the others: each entry keeps a variant set alive, including sets of profiles
+# that `update_profile` has since replaced.
+@lru_cache(maxsize=1 << 15)
 def _best_given_grade(given: str, variants: frozenset[str]) -> NameMatch:
     """The best grade over a candidate's variants, or CONFLICT if any variant conflicts.
 

@@ -148,6 +148,37 @@ def test_a_bare_exact_name_elsewhere_does_not_match() -> None:
     assert isinstance(resolve(mention("Wei", "Wang", ["q-bio.NC"]), [WEI_HEP]), CreateNew)
 
 
+def test_every_number_quoted_in_the_docs() -> None:
+    def total(m: Mention, record: AuthorProfile) -> float:
+        return evaluate(m, record).total
+
+    m_sun = mention("M.", "Sun", ["cs.CL"], 2015, ["liu:z", "chen:x", "zhou:j"])
+    assert (total(m_sun, MAOSONG), total(m_sun, MINGYU)) == (7.0, 2.0)
+
+    first = mention("Wei", "Wang", ["cs.CL"], 2018, ["zhang:y", "liu:q"])
+    wei_nlp = profile_from_mention(6, first)
+    second = mention("Wei", "Wang", ["cs.CL", "cs.AI"], 2019, ["zhang:y"])
+    assert (total(first, WEI_HEP), total(second, wei_nlp), total(second, WEI_HEP)) == (
+        1.5,
+        8.0,
+        1.5,
+    )
+    w_hep = mention("W.", "Wang", ["hep-th"], 2010, ["a:b"])
+    assert total(w_hep, WEI_HEP) == 5.5
+    assert matched(resolve(w_hep, [WEI_HEP, wei_nlp])) == 5
+    w_nlp = mention("W.", "Wang", ["cs.CL"], 2019)
+    assert (total(w_nlp, wei_nlp), total(w_nlp, WEI_HEP)) == (2.5, -1.0)
+    assert isinstance(resolve(w_nlp, [WEI_HEP, wei_nlp]), CreateNew)
+
+    assert total(mention("Wei", "Wang", ["hep-th"]), WEI_HEP) == 4.5
+    assert total(mention("Wei", "Wang", ["q-bio.NC"]), WEI_HEP) == 1.0
+
+    tao = profile(1, "Tao", "Terence", categories={"math.CA": 5}, years=(2000, 2010))
+    assert total(mention("Terence", "Tao", ["math.CA"], 2012), tao) == 5.0
+    assert total(mention("Terence", "Tao", ["math.CA"], 2040), tao) == 4.0
+    assert total(mention("Terence", "Tao", ["math.CO"], 2040), tao) == 3.5
+
+
 def test_ties_go_to_the_lowest_author_id() -> None:
     a = profile(31, "Wang", "Wei", categories={"cs.CL": 2})
     b = profile(12, "Wang", "Wei", categories={"cs.CL": 2})
