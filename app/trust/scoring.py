@@ -528,8 +528,9 @@ def _describe(s: TrustSignals, action: str, gain: int) -> str:
             else "Verify the email address of the account that owns this record (L2)"
         ),
         "verify_claim": (
-            "Confirm the claim with strong evidence: a matching ORCID iD, an institutional "
-            "email domain matching an affiliation, or an administrator's review (L3)"
+            ("Confirm the claim" if s.claimed else "Claim this record and confirm the claim")
+            + " with strong evidence: a matching ORCID iD, an institutional email domain "
+            "matching an affiliation, or an administrator's review (L3)"
         ),
         "link_orcid": (
             "Confirm the linked ORCID iD by signing in with ORCID"
@@ -538,7 +539,8 @@ def _describe(s: TrustSignals, action: str, gain: int) -> str:
         )
         + owner_only,
         "link_published_versions": (
-            f"Record where the {_plural(s.preprint_count, 'preprint')} were published "
+            f"Record where the {_plural(s.preprint_count, 'preprint')} "
+            f"{'was' if s.preprint_count == 1 else 'were'} published "
             f"(journal reference or DOI)"
         ),
         "state_affiliation": "State a current affiliation" + owner_only,

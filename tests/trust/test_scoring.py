@@ -494,6 +494,10 @@ def test_reference_page_suggestions_read_like_the_page() -> None:
     assert by_action["link_published_versions"] == (
         "Record where the 48 preprints were published (journal reference or DOI): up to +10"
     )
+    assert by_action["verify_claim"].startswith(
+        "Claim this record and confirm the claim with strong evidence: a matching ORCID iD"
+    )
+    assert by_action["verify_claim"].endswith("(L3): up to +24")
     # Profile edits need an owner, and the suggestion says so.
     assert by_action["add_homepage"] == "Add a homepage (once the record is claimed): up to +4"
 
