@@ -15,11 +15,12 @@ Work types (`work_type`), decided from evidence in this order:
    journal-ref or DOI.)
 4. Published (journal-ref or DOI), then:
    * `conference-paper` when the journal-ref names proceedings / a conference /
-     workshop / symposium / congress / meeting / a well-known conference acronym
-     (NeurIPS, ICML, STOC ...), or the DOI belongs to a proceedings series (J. Phys.
-     Conf. Ser., PoS, SPIE, EPJ Web Conf. ...), or the comments say so ("Proceedings of
-     SCES2007", "Talk given at IWCF 2006") and do not say the record is the *extended*
-     / *full* / *journal* version of a conference paper. Journals whose names start with
+     workshop / symposium / congress / meeting / Lecture Notes in Computer Science
+     (mostly proceedings) / a well-known conference acronym (NeurIPS, ICML, STOC ...),
+     or the DOI belongs to a proceedings series (J. Phys. Conf. Ser., PoS, SPIE, EPJ
+     Web Conf. ...), or the comments say so ("Proceedings of SCES2007", "Talk given at
+     IWCF 2006") and do not say the record is the *extended* / *full* / *journal*
+     version of a conference paper. Journals whose names start with
      "Proc." (PNAS, Proc. R. Soc., Proc. AMS, Proc. IEEE ...) are not proceedings.
    * `book-chapter` when the journal-ref or comments speak of a chapter, a book, editors
      ("eds.", "edited by"), a handbook or encyclopedia, or the DOI is a book DOI

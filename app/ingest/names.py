@@ -22,7 +22,7 @@ is a collaboration, not a person.
 block candidates (`balazs:c`) and to reject obvious mismatches (`Maosong` vs `Mingyu`).
 
 Decoding uses pylatexenc, the reference LaTeX->Unicode converter, but only when a name
-actually contains LaTeX (backslash, brace, `$`, `~`): it costs ~0.2 ms per call, and most
+actually contains LaTeX (backslash, brace, `$`, `~`): it costs 0.2-0.4 ms per call, and most
 names are plain ASCII or already Unicode. Results are cached because the same names recur
 across thousands of records.
 """
@@ -211,6 +211,11 @@ def given_compatible(a: str, b: str) -> bool:
 _COLLAB_WORD: Final = re.compile(
     r"\b(?:collaborations?|collab\.?|consortium|team|group|experiment|project)(?!\w)",
     re.IGNORECASE,
+)
+# In parentheses after a name only the unambiguous words count: "(Theory Group, CERN)"
+# is an affiliation, "(for the STAR Collaboration)" is not.
+_COLLAB_WORD_STRICT: Final = re.compile(
+    r"\b(?:collaborations?|collab\.|consortium)(?!\w)", re.IGNORECASE
 )
 _COLLAB_PREFIX: Final = re.compile(r"^(?:(?:for|on\s+behalf\s+of)\s+)?(?:the\s+)?", re.IGNORECASE)
 _SUFFIXES: Final = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
@@ -512,10 +517,12 @@ class _Structure:
     legend: dict[str, str]
 
 
-@lru_cache(maxsize=4096)
+# Small on purpose: the cache only has to serve repeated calls for the record at hand
+# (`name_from_parsed` per entry), and one big-collaboration string can be ~100 KB.
+@lru_cache(maxsize=64)
 def _structure(authors: str) -> _Structure:
-    """The raw string cut into entries with affiliations resolved. Cached: the snapshot
-    parser asks for it once per `authors_parsed` entry of the same record."""
+    """The raw string cut into entries with affiliations resolved. Cached: callers of
+    `name_from_parsed` ask for it once per `authors_parsed` entry of the same record."""
     s = collapse_ws(authors)
     segments = _cut(s)
     legend: dict[str, str] = {}
@@ -544,7 +551,7 @@ def _structure(authors: str) -> _Structure:
                     legend[n] for n in _NUMBER_SPLIT.split(inner.strip()) if n in legend
                 )
                 continue
-            collab = collaboration_name(inner)
+            collab = collaboration_name(inner) if _COLLAB_WORD_STRICT.search(inner) else None
             if collab:
                 # `Jason Glyndwr Ulery (for the STAR Collaboration)`: the person, then
                 # the collaboration they sign for.
@@ -660,11 +667,16 @@ def _from_parsed(entry: list[str], match: _Entry | None, legend: dict[str, str])
     )
 
 
+# How far ahead of the last match to look. Both lists are in author order, so a match is
+# normally the next entry; the bound keeps a 3000-author list linear when spellings differ.
+_MATCH_WINDOW: Final = 8
+
+
 def _find_entry(family: str, entries: tuple[_Entry, ...], start: int) -> int | None:
     key = _fold_alnum(family)
     if not key:
         return None
-    for i in range(start, len(entries)):
+    for i in range(start, min(start + _MATCH_WINDOW, len(entries))):
         if key in entries[i].key:
             return i
     return None
@@ -680,8 +692,8 @@ def name_from_parsed(entry: list[str], raw: str) -> ParsedName:
     string's legend, or dropped when there is none.
     """
     struct = _structure(raw) if raw else _Structure((), {})
-    idx = _find_entry(entry[0] if entry else "", struct.entries, 0)
-    match = struct.entries[idx] if idx is not None else None
+    key = _fold_alnum(entry[0]) if entry else ""
+    match = next((e for e in struct.entries if key and key in e.key), None)
     return _from_parsed(entry, match, struct.legend)
 
 
