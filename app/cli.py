@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO, cast
 
 import typer
 
@@ -71,6 +71,54 @@ def openapi(
 
 def render_openapi(spec: dict[str, object]) -> str:
     return json.dumps(spec, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@app.command()
+def generate(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o", "--output", help="Snapshot JSON Lines to write; gzip if it ends in .gz."
+        ),
+    ],
+    works: Annotated[int, typer.Option(min=0, help="Number of records.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Same seed and --works, same bytes.")] = 42,
+    truth: Annotated[
+        Path | None,
+        typer.Option(help="Also write who each author really is (JSON Lines), for evaluation."),
+    ] = None,
+) -> None:
+    """Write a synthetic arXiv corpus in the bulk snapshot format (for demos and benchmarks)."""
+    import contextlib
+    import gzip
+    import os
+    import time
+
+    from app.ingest.generate import generate_corpus
+
+    started = time.perf_counter()
+    # Write next to the target and rename at the end, so an interrupted run never leaves a
+    # truncated file that `bzpeer ingest` would happily read.
+    partial = output.with_name(output.name + ".part")
+    partial_truth = truth.with_name(truth.name + ".part") if truth else None
+    with contextlib.ExitStack() as stack:
+        out: BinaryIO = stack.enter_context(partial.open("wb"))
+        if output.name.endswith(".gz"):
+            # mtime=0 and no file name in the header keep the .gz bytes deterministic too.
+            gz = gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6)
+            out = cast(BinaryIO, stack.enter_context(gz))  # a GzipFile is a binary file
+        truth_out = stack.enter_context(partial_truth.open("wb")) if partial_truth else None
+        stats = generate_corpus(works, seed, out, truth=truth_out)
+    os.replace(partial, output)
+    if truth and partial_truth:
+        os.replace(partial_truth, truth)
+    typer.echo(
+        f"wrote {stats.works:,} works ({stats.authorships:,} authorships by "
+        f"{stats.researchers:,} researchers, {stats.collaboration_papers:,} collaboration "
+        f"papers, ids {stats.first_id}..{stats.last_id}) to {output} "
+        f"in {time.perf_counter() - started:.1f} s",
+        err=True,
+    )
 
 
 def _register_ingestion_commands() -> None:

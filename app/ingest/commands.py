@@ -140,12 +140,8 @@ def register(app: typer.Typer) -> None:
         port: Annotated[int, typer.Option()] = 8000,
     ) -> None:
         """Create the SQLite database, ingest a generated corpus, and serve the API."""
-        import importlib
-
         from app.cli import serve, upgrade_database
-
-        # Imported by name: the generator module is optional at type-check time.
-        generate_corpus = importlib.import_module("app.ingest.generate").generate_corpus
+        from app.ingest.generate import generate_corpus
 
         upgrade_database()
         corpus = Path("var") / f"demo-{works}-{seed}.jsonl"
