@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, BigId, Timestamped
+from app.models.base import Base, BigId, Timestamped, UTCDateTime
 
 
 class Author(Timestamped, Base):
@@ -48,7 +47,7 @@ class Author(Timestamped, Base):
     trust_tier: Mapped[str | None] = mapped_column(String(32))
     trust_components: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     trust_model_version: Mapped[str | None] = mapped_column(String(64))
-    trust_computed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    trust_computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     works_count: Mapped[int] = mapped_column(Integer, default=0)
     followers_count: Mapped[int] = mapped_column(Integer, default=0)

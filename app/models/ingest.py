@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base, BigId, utcnow
+from app.models.base import Base, BigId, UTCDateTime, utcnow
 
 
 class IngestRun(Base):
@@ -21,8 +21,8 @@ class IngestRun(Base):
     # input finds its unfinished run and resumes from the checkpoint.
     fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), default="running")  # running|done|failed
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checkpoint: Mapped[int] = mapped_column(Integer, default=0)  # records fully committed
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     errors_path: Mapped[str | None] = mapped_column(Text)
@@ -37,6 +37,6 @@ class HarvestState(Base):
     metadata_prefix: Mapped[str] = mapped_column(String(32))
     set_spec: Mapped[str] = mapped_column(String(200), default="")
     last_datestamp: Mapped[date | None] = mapped_column(Date)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("base_url", "metadata_prefix", "set_spec"),)

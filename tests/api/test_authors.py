@@ -19,6 +19,8 @@ def test_get_author_by_id_and_orcid(client: TestClient, session: Session) -> Non
     assert body["display_name"] == "Maosong Sun"
     assert body["counts"]["works"] == 1
     assert body["affiliation_provenance"] == "none"
+    # Timestamps carry their offset on every database (SQLite stores them naive).
+    assert body["created_at"].endswith(("Z", "+00:00"))
     by_orcid = client.get("/v1/authors/orcid:0000-0002-1825-0097")
     assert by_orcid.json()["id"] == f"A{a.id}"
 
