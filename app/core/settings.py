@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     close_min_strength: float = Field(default=1.0, ge=0)
     # Papers with more authors than this produce no pairwise coauthor edges (big collaborations).
     edge_max_authors: int = Field(default=50, ge=2)
+    # Records per ingestion transaction: the unit of commit and of resume after a crash.
+    ingest_batch_size: int = Field(default=2000, ge=1, le=100_000)
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

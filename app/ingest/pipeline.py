@@ -50,10 +50,8 @@ from app.ingest.names import ascii_fold
 from app.ingest.records import DeletedRecord, ParseResult, RecordError, WorkRecord
 from app.ingest.refresh import refresh_after_run
 from app.ingest.text import latex_to_plain
-from app.models import Author, IngestRun, Topic
+from app.models import Author, Authorship, IngestRun, Topic, Work
 from app.topics.sync import sync_taxonomy
-
-BATCH_SIZE = 2000
 
 WORK_COLUMNS = (
     "id",
@@ -294,7 +292,7 @@ class Pipeline:
         fmt: str,
         fingerprint: str,
         errors_path: Path | None = None,
-        batch_size: int = BATCH_SIZE,
+        batch_size: int | None = None,
         on_progress: Callable[[int], None] | None = None,
     ) -> None:
         self.engine = engine
@@ -303,7 +301,7 @@ class Pipeline:
         self.fmt = fmt
         self.fingerprint = fingerprint
         self.errors_path = errors_path
-        self.batch_size = batch_size
+        self.batch_size = batch_size or settings.ingest_batch_size
         self.on_progress = on_progress
         self.index = AuthorIndex()
         self.summary = RunSummary(
@@ -314,6 +312,9 @@ class Pipeline:
         self.institution_ids: dict[str, int] = {}
         self.next_ids: dict[str, int] = {}
         self._errors: TextIO | None = None
+        self.author_id_floor = 0
+        self.run_started_at: datetime | None = None
+        self._replayed_new: set[int] = set()
 
     # --- the run ------------------------------------------------------------------
 
@@ -322,18 +323,21 @@ class Pipeline:
         run_id, checkpoint = self._open_run()
         self.summary.run_id = run_id
         self.summary.resumed_from = checkpoint
-        if checkpoint and self.affected_authors:
-            # Profiles are loaded from edges, topics and variants, which the interrupted run
-            # never refreshed: refresh them first so resuming decides as a clean run would.
-            with self.engine.begin() as connection:
-                refresh_after_run(connection, self.affected_authors, self.settings)
         try:
             batch: list[ParseResult] = []
+            committed: list[WorkRecord] = []
             position = 0
             for result in results:
                 position += 1
                 if position <= checkpoint:
-                    continue  # committed by an earlier, interrupted run of this input
+                    # Committed by an earlier, interrupted run of this input: not written
+                    # again, but replayed so disambiguation continues as a clean run would.
+                    if isinstance(result, WorkRecord):
+                        committed.append(result)
+                    if len(committed) >= self.batch_size or position == checkpoint:
+                        self._replay(committed)
+                        committed = []
+                    continue
                 batch.append(result)
                 if len(batch) >= self.batch_size:
                     self._commit_batch(run_id, batch, position)
@@ -359,7 +363,13 @@ class Pipeline:
         with self.engine.begin() as connection:
             sync_taxonomy_on(connection)
             previous = connection.execute(
-                select(IngestRun.id, IngestRun.checkpoint, IngestRun.counts)
+                select(
+                    IngestRun.id,
+                    IngestRun.checkpoint,
+                    IngestRun.counts,
+                    IngestRun.author_id_floor,
+                    IngestRun.started_at,
+                )
                 .where(
                     IngestRun.fingerprint == self.fingerprint,
                     IngestRun.status.in_(("running", "failed")),
@@ -390,7 +400,12 @@ class Pipeline:
                 connection.execute(
                     update(IngestRun).where(IngestRun.id == previous.id).values(status="running")
                 )
+                self.author_id_floor = previous.author_id_floor
+                self.run_started_at = previous.started_at
                 return previous.id, previous.checkpoint
+            self.author_id_floor = int(
+                connection.scalar(text("SELECT COALESCE(MAX(id), 0) FROM authors")) or 0
+            )
             run_id = connection.execute(
                 insert(IngestRun).values(
                     source=self.source,
@@ -399,6 +414,7 @@ class Pipeline:
                     status="running",
                     started_at=datetime.now(UTC),
                     checkpoint=0,
+                    author_id_floor=self.author_id_floor,
                     counts={},
                     errors_path=self.summary.errors_path,
                     seconds=0.0,
@@ -602,6 +618,8 @@ class Pipeline:
             author_id = previous.get(name.display)
             if author_id is None or author_id in resolved:
                 author_id = self._resolve(out, replace(mention, coauthor_ids=frozenset(resolved)))
+            else:
+                self._remember(replace(mention, coauthor_ids=frozenset(resolved)), author_id)
             resolved.add(author_id)
             self.affected_authors.add(author_id)
             out.authorships.append(
@@ -653,12 +671,82 @@ class Pipeline:
                 )
             )
             self.index.replace(mention.key, profile_from_mention(author_id, mention))
+            self._replayed_new.add(author_id)
             self.summary.authors_created += 1
             return author_id
         profile = next(p for p in candidates if p.author_id == decision.author_id)
         self.index.replace(mention.key, update_profile(profile, mention))
         self.summary.authors_matched += 1
         return decision.author_id
+
+    def _remember(self, mention: Mention, author_id: int) -> None:
+        """Fold a mention already filed under `author_id` into the in-memory profiles."""
+        profiles = self.index.by_key.get(mention.key, [])
+        current = next((p for p in profiles if p.author_id == author_id), None)
+        created_by_this_run = author_id > self.author_id_floor
+        if created_by_this_run and author_id not in self._replayed_new:
+            # Its first mention in this run created it; the row read back from the
+            # database holds only the creation-time state, so start from the mention.
+            self._replayed_new.add(author_id)
+            current = None
+            self.index.replace(mention.key, profile_from_mention(author_id, mention))
+            return
+        if current is not None:
+            self.index.replace(mention.key, update_profile(current, mention))
+
+    def _replay(self, records: list[WorkRecord]) -> None:
+        """Rebuild disambiguation state from batches an interrupted run committed.
+
+        The decisions are read back from `authorships` (no `resolve` calls), and the
+        profiles are folded exactly as the interrupted run folded them, so the rest of
+        the input is decided as one uninterrupted run would decide it.
+        """
+        unique = {r.arxiv_id: r for r in records}
+        if not unique:
+            return
+        with self.engine.connect() as connection:
+            written = {
+                row.arxiv_id: row.id
+                for row in connection.execute(
+                    select(Work.id, Work.arxiv_id).where(
+                        Work.arxiv_id.in_(list(unique)), Work.updated_at >= self.run_started_at
+                    )
+                )
+            }
+            filed: dict[tuple[int, int], int] = {
+                (row.work_id, row.position): row.author_id
+                for row in connection.execute(
+                    select(Authorship.work_id, Authorship.position, Authorship.author_id).where(
+                        Authorship.work_id.in_(list(written.values()))
+                    )
+                )
+                if row.author_id is not None
+            }
+            self.index.load(
+                connection,
+                {
+                    m.key
+                    for arxiv_id in written
+                    for m in mentions_for_work(
+                        unique[arxiv_id].authors, unique[arxiv_id].categories, None
+                    )
+                },
+            )
+        for arxiv_id, record in unique.items():
+            work_id = written.get(arxiv_id)
+            if work_id is None:
+                continue  # unchanged by the interrupted run: it filed nothing
+            resolved: set[int] = set()
+            year = publication_date(record)
+            mentions = mentions_for_work(
+                record.authors, record.categories, year.year if year else None
+            )
+            for position, mention in enumerate(mentions, start=1):
+                author_id = filed.get((work_id, position))
+                if author_id is None:
+                    continue
+                self._remember(replace(mention, coauthor_ids=frozenset(resolved)), author_id)
+                resolved.add(author_id)
 
     def _institution(self, out: _Batch, name: str) -> int | None:
         key = institution_key(name)

@@ -24,6 +24,9 @@ class IngestRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checkpoint: Mapped[int] = mapped_column(Integer, default=0)  # records fully committed
+    # Highest author id before the run: ids above it were created by this run, which a
+    # resumed run needs to rebuild its disambiguation state exactly.
+    author_id_floor: Mapped[int] = mapped_column(BigId, default=0)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     errors_path: Mapped[str | None] = mapped_column(Text)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)

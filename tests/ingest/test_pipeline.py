@@ -11,44 +11,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from app.core.database import make_engine
 from app.core.settings import Settings
 from app.ingest.formats.snapshot import iter_snapshot
 from app.ingest.pipeline import Pipeline
 from app.ingest.records import ParseResult
 from app.main import create_app
 from app.models import Author, CoauthorEdge, IngestRun, Work
+from tests.ingest.conftest import empty_catalogue
 
 SNAPSHOT = "snapshot-sample-wanng-ide_arxivSpider_mnbvc-lines001-100.jsonl"
-
-
-@pytest.fixture
-def fresh_engine(database_url: str, engine: Engine) -> Iterator[Engine]:
-    """The migrated test database, emptied of catalogue rows before and after the test
-    (pipelines commit for real, so a rolled-back transaction cannot contain them)."""
-    own = make_engine(database_url, pool_size=2)
-    _empty(own)
-    yield own
-    _empty(own)
-    own.dispose()
-
-
-def _empty(target: Engine) -> None:
-    with target.begin() as connection:
-        for table in (
-            "authorship_institutions",
-            "work_topics",
-            "authorships",
-            "coauthor_edges",
-            "author_topics",
-            "author_affiliations",
-            "author_name_variants",
-            "works",
-            "authors",
-            "institutions",
-            "ingest_runs",
-        ):
-            connection.execute(text(f"DELETE FROM {table}"))
 
 
 def _run(
@@ -138,7 +109,7 @@ def test_interrupted_run_resumes_to_the_same_result(
     data = (arxiv_data / SNAPSHOT).read_bytes()
     _run(fresh_engine, data, "clean", tmp_path)
     clean = _counts(fresh_engine)
-    _empty(fresh_engine)
+    empty_catalogue(fresh_engine)
 
     pipeline = Pipeline(
         fresh_engine, Settings(), source="t", fmt="snapshot", fingerprint="resume", batch_size=20
