@@ -121,6 +121,33 @@ def generate(
     )
 
 
+trust_app = typer.Typer(help="Trust scores.", no_args_is_help=True)
+app.add_typer(trust_app, name="trust")
+
+
+@trust_app.command("recompute")
+def trust_recompute(
+    stale_only: Annotated[
+        bool, typer.Option("--stale-only", help="Only authors scored by another model version.")
+    ] = False,
+) -> None:
+    """Recompute every author's trust score (bulk SQL for the signals)."""
+    import time
+
+    from app.core.database import make_engine
+    from app.trust.scoring import MODEL_VERSION
+    from app.trust.service import recompute_all
+
+    engine = make_engine(get_settings().database_url, pool_size=1)
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        changed = recompute_all(connection, only_stale=stale_only)
+    engine.dispose()
+    typer.echo(
+        f"trust {MODEL_VERSION}: {changed} authors changed in {time.perf_counter() - started:.1f} s"
+    )
+
+
 def _register_ingestion_commands() -> None:
     from app.ingest.commands import register
 

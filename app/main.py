@@ -19,6 +19,7 @@ from app.core.settings import Settings, get_settings
 from app.graph.router import router as graph_router
 from app.institutions.router import router as institutions_router
 from app.topics.router import router as topics_router
+from app.trust.router import router as trust_router
 from app.works.router import router as works_router
 
 API_DESCRIPTION = """
@@ -82,7 +83,14 @@ def create_app(
     install_redirects(app)
 
     v1 = APIRouter(prefix="/v1")
-    for router in (authors_router, works_router, topics_router, institutions_router, graph_router):
+    for router in (
+        authors_router,
+        works_router,
+        topics_router,
+        institutions_router,
+        graph_router,
+        trust_router,
+    ):
         v1.include_router(router)
     app.include_router(v1)
     app.include_router(health.router)

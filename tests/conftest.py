@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli import upgrade_database
@@ -77,6 +77,41 @@ def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterat
     app = create_app(settings, session_factory=session_factory)
     with TestClient(app) as test_client:
         yield test_client
+
+
+# Children first, so foreign keys never object to the order.
+CATALOGUE_TABLES = (
+    "authorship_institutions",
+    "work_topics",
+    "authorships",
+    "coauthor_edges",
+    "author_topics",
+    "author_affiliations",
+    "author_name_variants",
+    "author_trust_history",
+    "works",
+    "authors",
+    "institutions",
+    "ingest_runs",
+    "harvest_states",
+)
+
+
+def empty_catalogue(target: Engine) -> None:
+    with target.begin() as connection:
+        for table in CATALOGUE_TABLES:
+            connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def fresh_engine(database_url: str, engine: Engine) -> Iterator[Engine]:
+    """The migrated test database, emptied of catalogue rows before and after the test:
+    ingestion commits for real, so a rolled-back transaction cannot contain it."""
+    own = make_engine(database_url, pool_size=2)
+    empty_catalogue(own)
+    yield own
+    empty_catalogue(own)
+    own.dispose()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
 from app.authors import service
+from app.authors.overview import AuthorOverview, author_overview
 from app.authors.schemas import (
     SUMMARY_FIELDS,
     AuthorDetail,
@@ -18,7 +19,7 @@ from app.authors.schemas import (
 )
 from app.core.deps import SessionDep
 from app.core.errors import PROBLEM_RESPONSES
-from app.core.ids import INSTITUTION_ID_PATTERN, TOPIC_ID_PATTERN
+from app.core.ids import AUTHOR_ID_PATTERN, INSTITUTION_ID_PATTERN, TOPIC_ID_PATTERN
 from app.core.pagination import (
     Page,
     PageParams,
@@ -33,9 +34,6 @@ from app.works.service import WORK_SORTS, WorkFilters, list_works
 
 router = APIRouter(tags=["authors"], responses=PROBLEM_RESPONSES)
 
-AUTHOR_ID_PATTERN = (
-    r"^(A[1-9][0-9]{0,17}|orcid:(https?://orcid\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])$"
-)
 AuthorIdPath = Annotated[
     str, Path(pattern=AUTHOR_ID_PATTERN, description="`A123` or `orcid:0000-0002-1825-0097`.")
 ]
@@ -113,6 +111,17 @@ def autocomplete_authors(
 )
 def get_author(session: SessionDep, author_id: AuthorIdPath) -> AuthorDetail:
     return service.get_author(session, author_id)
+
+
+@router.get(
+    "/authors/{author_id}/overview",
+    response_model=AuthorOverview,
+    operation_id="get_author_overview",
+)
+def get_author_overview(session: SessionDep, author_id: AuthorIdPath) -> AuthorOverview:
+    """Everything an author page shows, in one call: profile, trust snapshot, counts, top
+    topics, close collaborators, the first works, and what the viewer may do."""
+    return author_overview(session, author_id)
 
 
 @router.get(

@@ -257,8 +257,11 @@ def get_author(session: Session, ident: str) -> AuthorDetail:
     )
 
 
-def author_topics(session: Session, author_id: int, limit: int) -> list[AuthorTopicOut]:
-    works_count = session.scalar(select(Author.works_count).where(Author.id == author_id)) or 0
+def author_topics(
+    session: Session, author_id: int, limit: int, *, works_count: int | None = None
+) -> list[AuthorTopicOut]:
+    if works_count is None:
+        works_count = session.scalar(select(Author.works_count).where(Author.id == author_id)) or 0
     rows = session.execute(
         select(Topic.id, Topic.code, Topic.name, AuthorTopic.works_count)
         .join(Topic, Topic.id == AuthorTopic.topic_id)

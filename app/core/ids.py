@@ -14,6 +14,9 @@ MAX_ROW_ID = 2**62
 
 # Patterns for the OpenAPI spec (path and query parameters); parse_public_id re-checks.
 AUTHOR_REF_PATTERN = r"^A[1-9][0-9]{0,17}$"
+AUTHOR_ID_PATTERN = (
+    r"^(A[1-9][0-9]{0,17}|orcid:(https?://orcid\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])$"
+)
 INSTITUTION_ID_PATTERN = r"^I[1-9][0-9]{0,17}$"
 TOPIC_ID_PATTERN = r"^(T[1-9][0-9]{0,17}|[a-z][a-z_-]{1,20}(\.[A-Za-z][A-Za-z-]{1,20})?)$"
 

@@ -52,6 +52,7 @@ from app.ingest.refresh import refresh_after_run
 from app.ingest.text import latex_to_plain
 from app.models import Author, Authorship, IngestRun, Topic, Work
 from app.topics.sync import sync_taxonomy
+from app.trust.service import recompute as recompute_trust
 
 WORK_COLUMNS = (
     "id",
@@ -348,6 +349,9 @@ class Pipeline:
                 self.summary.edges = refresh_after_run(
                     connection, self.affected_authors, self.settings
                 )
+                # Trust depends on what the refresh just counted: score it in the same
+                # transaction, so a reader never sees new counts with an old score.
+                recompute_trust(connection, self.affected_authors)
             self.summary.seconds = time.perf_counter() - started
             self._close_run(run_id, "done")
         except BaseException:

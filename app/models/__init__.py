@@ -1,6 +1,12 @@
 """Every ORM model, imported here so that `Base.metadata` knows all tables."""
 
-from app.models.authors import Author, AuthorAffiliation, AuthorNameVariant, AuthorTopic
+from app.models.authors import (
+    Author,
+    AuthorAffiliation,
+    AuthorNameVariant,
+    AuthorTopic,
+    AuthorTrustHistory,
+)
 from app.models.base import Base
 from app.models.graph import CoauthorEdge
 from app.models.ingest import HarvestState, IngestRun
@@ -13,6 +19,7 @@ __all__ = [
     "AuthorAffiliation",
     "AuthorNameVariant",
     "AuthorTopic",
+    "AuthorTrustHistory",
     "Authorship",
     "AuthorshipInstitution",
     "Base",

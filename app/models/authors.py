@@ -115,3 +115,18 @@ class AuthorTopic(Base):
     works_count: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (Index("ix_author_topics_topic_id", "topic_id", "works_count"),)
+
+
+class AuthorTrustHistory(Base):
+    """Every change of an author's trust score or model version, oldest first."""
+
+    __tablename__ = "author_trust_history"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    author_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("authors.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[int] = mapped_column(Integer)
+    tier: Mapped[str] = mapped_column(String(32))
+    model_version: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)

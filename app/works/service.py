@@ -128,13 +128,20 @@ def _conditions(session: Session, filters: WorkFilters) -> list[ColumnElement[bo
 
 
 def list_works(
-    session: Session, filters: WorkFilters, page: PageParams, sort: str | None
+    session: Session,
+    filters: WorkFilters,
+    page: PageParams,
+    sort: str | None,
+    *,
+    count: int | None = None,
 ) -> Page[WorkOut]:
+    """A page of works; `count` may be passed when the caller already knows the total."""
     conditions = _conditions(session, filters)
     match = match_works(session.get_bind().dialect.name, filters.q) if filters.q else None
     if match is not None:
         conditions.append(match.condition)
-    count = session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0
+    if count is None:
+        count = session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0
     if match is not None and (sort is None or sort.startswith("relevance")):
         if sort not in (None, "relevance", "relevance:desc"):
             raise BadRequest.for_field("sort", "relevance sorts best first only.")

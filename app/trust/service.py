@@ -1,0 +1,208 @@
+"""Trust from the database: gather signals in bulk, score them, store score and history.
+
+Signals are read with a handful of grouped queries per chunk of authors (never one query
+per author), scored by the pure `app.trust.scoring`, and written back only where the score,
+the explanation or the model version changed; every change of score or version adds a row
+to `author_trust_history`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, bindparam, delete, insert, text, update
+
+from app.models import Author, AuthorTrustHistory
+from app.trust.scoring import MODEL_VERSION, TrustResult, TrustSignals, compute_trust
+
+CHUNK = 2000
+
+_AUTHORS = text(
+    "SELECT id, verification_level, claim_status, orcid, works_count, coauthors_count, "
+    "close_collaborators_count, first_year, last_year, affiliation_provenance, homepage, "
+    "bio, tagline, followers_count, trust_score, trust_model_version, trust_components "
+    "FROM authors WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+_PUBLISHED = text(
+    "SELECT s.author_id, "
+    "SUM(CASE WHEN w.type <> 'preprint' THEN 1 ELSE 0 END) AS published, "
+    "COUNT(DISTINCT CASE WHEN w.type <> 'preprint' THEN w.venue END) AS venues "
+    "FROM authorships s JOIN works w ON w.id = s.work_id AND w.is_deleted = :no "
+    "WHERE s.author_id IN :ids GROUP BY s.author_id"
+).bindparams(bindparam("ids", expanding=True))
+_COAUTHOR_TRUST = text(
+    "SELECT e.author_id, AVG(a.trust_score) FROM coauthor_edges e "
+    "JOIN authors a ON a.id = e.coauthor_id WHERE e.author_id IN :ids GROUP BY e.author_id"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def signals_for(
+    connection: Connection, author_ids: Sequence[int], *, current_year: int
+) -> dict[int, tuple[TrustSignals, Any]]:
+    """Signals of each author, with the stored row (to tell what changed)."""
+    params = {"ids": list(author_ids), "no": False}
+    published = {
+        r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in connection.execute(_PUBLISHED, params)
+    }
+    coauthor_trust = {
+        r[0]: float(r[1]) for r in connection.execute(_COAUTHOR_TRUST, params) if r[1] is not None
+    }
+    out: dict[int, tuple[TrustSignals, Any]] = {}
+    for row in connection.execute(_AUTHORS, params):
+        published_count, venues = published.get(row.id, (0, 0))
+        claimed = row.claim_status == "claimed"
+        provenance = row.affiliation_provenance
+        out[row.id] = (
+            TrustSignals(
+                verification_level=row.verification_level,
+                claimed=claimed,
+                has_orcid=row.orcid is not None,
+                # Confirmed only through an owner's ORCID sign-in, which accounts bring later.
+                orcid_verified=False,
+                works_count=row.works_count,
+                published_works_count=published_count,
+                preprint_count=max(0, row.works_count - published_count),
+                distinct_venues=venues,
+                first_year=row.first_year,
+                last_year=row.last_year,
+                current_year=current_year,
+                coauthors_count=row.coauthors_count,
+                close_collaborators_count=row.close_collaborators_count,
+                mean_coauthor_trust=min(100.0, coauthor_trust[row.id])
+                if row.id in coauthor_trust
+                else None,
+                affiliation_provenance=provenance
+                if provenance in ("none", "imported", "stated")
+                else "none",
+                has_homepage=bool(row.homepage),
+                # Only what an owner wrote counts; ingestion never writes bio or tagline.
+                has_bio=bool(row.bio) and claimed,
+                has_tagline=bool(row.tagline) and claimed,
+                open_disambiguation_conflicts=0,
+                followers_count=row.followers_count,
+            ),
+            row,
+        )
+    return out
+
+
+# Scores feed each other through the (bounded) coauthor-trust signal, so a recompute runs
+# passes until nothing moves; the bound makes two or three passes enough in practice.
+MAX_PASSES = 4
+
+
+def recompute(
+    connection: Connection, author_ids: Iterable[int], *, now: datetime | None = None
+) -> int:
+    """Score the given authors and store what changed; returns how many changed."""
+    now = now or datetime.now(UTC)
+    ids = sorted(set(author_ids))
+    changed: set[int] = set()
+    for _ in range(MAX_PASSES):
+        moved: set[int] = set()
+        for start in range(0, len(ids), CHUNK):
+            moved |= _recompute_chunk(connection, ids[start : start + CHUNK], now)
+        changed |= moved
+        if not moved:
+            break
+    return len(changed)
+
+
+def recompute_all(
+    connection: Connection, *, now: datetime | None = None, only_stale: bool = False
+) -> int:
+    """Every live author (or, with `only_stale`, those scored by another model version)."""
+    stale = (
+        " AND (trust_model_version IS NULL OR trust_model_version <> :version)"
+        if only_stale
+        else ""
+    )
+    ids = list(
+        connection.scalars(
+            text(f"SELECT id FROM authors WHERE merged_into_id IS NULL{stale} ORDER BY id"),
+            {"version": MODEL_VERSION},
+        )
+    )
+    return recompute(connection, ids, now=now)
+
+
+def _recompute_chunk(connection: Connection, ids: list[int], now: datetime) -> set[int]:
+    updates: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    for author_id, (signals, row) in signals_for(connection, ids, current_year=now.year).items():
+        result = compute_trust(signals)
+        stored = result.as_dict()
+        previous = row.trust_components
+        if isinstance(previous, str):  # a raw query hands JSON back as text
+            previous = orjson.loads(previous)
+        if (
+            row.trust_model_version == result.model_version
+            and row.trust_score == result.score
+            and previous == stored
+        ):
+            continue
+        updates.append(
+            {
+                "author": author_id,
+                "score": result.score,
+                "tier": result.tier,
+                "components": stored,
+                "version": result.model_version,
+                "at": now,
+            }
+        )
+        if row.trust_score != result.score or row.trust_model_version != result.model_version:
+            history.append(
+                {
+                    "author_id": author_id,
+                    "score": result.score,
+                    "tier": result.tier,
+                    "version": result.model_version,
+                    "at": now,
+                }
+            )
+    if updates:
+        connection.execute(
+            update(Author)
+            .where(Author.id == bindparam("author"))
+            .values(
+                trust_score=bindparam("score"),
+                trust_tier=bindparam("tier"),
+                trust_components=bindparam("components"),
+                trust_model_version=bindparam("version"),
+                trust_computed_at=bindparam("at"),
+            ),
+            updates,
+            execution_options={"synchronize_session": False},
+        )
+        if history:
+            # One history entry per author per recompute, however many passes it took.
+            connection.execute(
+                delete(AuthorTrustHistory).where(
+                    AuthorTrustHistory.author_id.in_([h["author_id"] for h in history]),
+                    AuthorTrustHistory.computed_at == now,
+                )
+            )
+            connection.execute(
+                insert(AuthorTrustHistory).values(
+                    author_id=bindparam("author_id"),
+                    score=bindparam("score"),
+                    tier=bindparam("tier"),
+                    model_version=bindparam("version"),
+                    computed_at=bindparam("at"),
+                ),
+                history,
+            )
+    return {u["author"] for u in updates}
+
+
+def live_result(
+    connection: Connection, author_id: int, *, now: datetime | None = None
+) -> TrustResult:
+    """The score as the model would give it now (for records never scored yet)."""
+    now = now or datetime.now(UTC)
+    signals, _ = signals_for(connection, [author_id], current_year=now.year)[author_id]
+    return compute_trust(signals)
