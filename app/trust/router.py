@@ -24,12 +24,12 @@ def get_author_trust(session: SessionDep, author_id: AuthorIdPath) -> TrustOut:
     row_id = resolve_author_id(session, author_id)
     author = session.get(Author, row_id)
     assert author is not None
+    live = live_result(session.connection(), row_id).as_dict()
     stored = author.trust_components
     computed_at = author.trust_computed_at
     if stored is None:
         # Never scored (e.g. created since the last recompute): explain it live, store nothing.
-        stored = live_result(session.connection(), row_id).as_dict()
-        computed_at = None
+        stored, computed_at = live, None
     return TrustOut(
         author_id=public_id(Kind.AUTHOR, row_id),
         score=stored["score"],
@@ -39,7 +39,7 @@ def get_author_trust(session: SessionDep, author_id: AuthorIdPath) -> TrustOut:
         verification_level=author.verification_level,
         claim_status=author.claim_status,
         components=stored["components"],
-        suggestions=stored["suggestions"],
+        suggestions=live["suggestions"],
     )
 
 

@@ -577,8 +577,12 @@ def _suggestions(s: TrustSignals, score: int) -> tuple[TrustSuggestion, ...]:
     return tuple(suggestion for _, _, suggestion in found)
 
 
-def compute_trust(signals: TrustSignals) -> TrustResult:
-    """Score an author record: the score, its tier, explained components and suggestions."""
+def compute_trust(signals: TrustSignals, *, suggest: bool = True) -> TrustResult:
+    """Score an author record: the score, its tier, explained components and suggestions.
+
+    Suggestions re-run the model once per possible action, so bulk recomputes pass
+    ``suggest=False`` and the API derives them for the one author it shows.
+    """
     components = _components(signals)
     score = sum(c.points for c in components)
     return TrustResult(
@@ -586,5 +590,5 @@ def compute_trust(signals: TrustSignals) -> TrustResult:
         tier=tier_for(score),
         model_version=MODEL_VERSION,
         components=components,
-        suggestions=_suggestions(signals, score),
+        suggestions=_suggestions(signals, score) if suggest else (),
     )

@@ -101,13 +101,16 @@ def recompute(
     now = now or datetime.now(UTC)
     ids = sorted(set(author_ids))
     changed: set[int] = set()
+    pending = ids
     for _ in range(MAX_PASSES):
         moved: set[int] = set()
-        for start in range(0, len(ids), CHUNK):
-            moved |= _recompute_chunk(connection, ids[start : start + CHUNK], now)
+        for start in range(0, len(pending), CHUNK):
+            moved |= _recompute_chunk(connection, pending[start : start + CHUNK], now)
         changed |= moved
         if not moved:
             break
+        # Only coauthors of a moved score can move next time.
+        pending = sorted(_coauthors_of(connection, moved) & set(ids))
     return len(changed)
 
 
@@ -129,11 +132,26 @@ def recompute_all(
     return recompute(connection, ids, now=now)
 
 
+def _coauthors_of(connection: Connection, author_ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    ordered = sorted(author_ids)
+    for start in range(0, len(ordered), CHUNK):
+        found.update(
+            connection.scalars(
+                text(
+                    "SELECT DISTINCT coauthor_id FROM coauthor_edges WHERE author_id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)),
+                {"ids": ordered[start : start + CHUNK]},
+            )
+        )
+    return found
+
+
 def _recompute_chunk(connection: Connection, ids: list[int], now: datetime) -> set[int]:
     updates: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
     for author_id, (signals, row) in signals_for(connection, ids, current_year=now.year).items():
-        result = compute_trust(signals)
+        result = compute_trust(signals, suggest=False)
         stored = result.as_dict()
         previous = row.trust_components
         if isinstance(previous, str):  # a raw query hands JSON back as text
@@ -202,7 +220,8 @@ def _recompute_chunk(connection: Connection, ids: list[int], now: datetime) -> s
 def live_result(
     connection: Connection, author_id: int, *, now: datetime | None = None
 ) -> TrustResult:
-    """The score as the model would give it now (for records never scored yet)."""
+    """The model's answer now, suggestions included: what `/trust` explains live (stored
+    scores skip the suggestions, which cost one model run per possible action)."""
     now = now or datetime.now(UTC)
     signals, _ = signals_for(connection, [author_id], current_year=now.year)[author_id]
     return compute_trust(signals)
