@@ -132,6 +132,90 @@ def register(app: typer.Typer) -> None:
         # 0: clean; 3: finished, but some records were skipped (see the errors file).
         raise typer.Exit(3 if skipped else 0)
 
+    # Annotations are resolved against this module's globals (PEP 563), so the options are
+    # plain str/bool/Path and are validated here, with the harvest module imported lazily.
+    @app.command()
+    def harvest(
+        base_url: Annotated[
+            str,
+            typer.Option("--base-url", help="OAI-PMH endpoint, e.g. https://oaipmh.arxiv.org/oai"),
+        ],
+        prefix: Annotated[
+            str, typer.Option("--prefix", help="Metadata format: arXiv, arXivRaw or oai_dc.")
+        ] = "arXiv",
+        set_spec: Annotated[
+            str | None, typer.Option("--set", help="OAI set, e.g. cs or physics:hep-th.")
+        ] = None,
+        from_date: Annotated[
+            str | None,
+            typer.Option(
+                "--from",
+                metavar="YYYY-MM-DD",
+                help="First datestamp (default: the day the last harvest reached).",
+            ),
+        ] = None,
+        until_date: Annotated[
+            str | None, typer.Option("--until", metavar="YYYY-MM-DD", help="Last datestamp.")
+        ] = None,
+        quiet: Annotated[
+            bool, typer.Option("--quiet", "-q", help="No progress, no table.")
+        ] = False,
+        errors: Annotated[
+            Path | None,
+            typer.Option(help="Where bad records are written (default: var/harvest.errors.jsonl)."),
+        ] = None,
+    ) -> None:
+        """Harvest OAI-PMH ListRecords over HTTP; incremental when --from is not given."""
+        from datetime import date
+
+        from app.ingest import harvest as harvesting
+
+        if prefix not in harvesting.METADATA_PREFIXES:
+            choices = ", ".join(harvesting.METADATA_PREFIXES)
+            raise typer.BadParameter(f"must be one of {choices}", param_hint="--prefix")
+        days: dict[str, date | None] = {}
+        for hint, value in (("--from", from_date), ("--until", until_date)):
+            try:
+                days[hint] = harvesting.parse_oai_date(value) if value else None
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc), param_hint=hint) from None
+        start, end = days["--from"], days["--until"]
+        if start is not None and end is not None and start > end:
+            raise typer.BadParameter(f"{start} is after --until {end}", param_hint="--from")
+
+        settings = get_settings()
+        engine = make_engine(settings.database_url, pool_size=2)
+        show = not quiet and sys.stderr.isatty()
+        try:
+            with _progress(show) as progress:
+                task = progress.add_task(f"harvest {base_url}", total=None)
+                result = harvesting.harvest(
+                    engine,
+                    settings,
+                    base_url=base_url,
+                    prefix=prefix,
+                    set_spec=set_spec,
+                    from_date=start,
+                    until_date=end,
+                    on_progress=lambda n: progress.advance(task, n),
+                    errors_path=errors or Path("var") / "harvest.errors.jsonl",
+                )
+        except harvesting.HarvestError as exc:
+            console.print(f"[red]harvest failed:[/red] {exc}")
+            raise typer.Exit(1) from None
+        finally:
+            engine.dispose()
+        if not quiet:
+            print_summary(result.summary)
+            console.print(
+                f"{result.pages:,} page(s), {result.records:,} record(s), "
+                f"{result.retries:,} retr{'y' if result.retries == 1 else 'ies'}; "
+                f"datestamp reached: {result.last_datestamp or 'none'}"
+                + ("" if result.state_updated else " (harvest state unchanged)")
+            )
+        # Same contract as ingest: 3 means finished, but some records were skipped.
+        raise typer.Exit(3 if result.summary.records_skipped else 0)
+
     @app.command()
     def demo(
         works: Annotated[int, typer.Option(help="Size of the generated corpus.")] = 20_000,
