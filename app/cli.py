@@ -1,4 +1,4 @@
-"""The `bzpeer` command line: database, serving, OpenAPI, ingestion and demo."""
+"""The `bzpeer` command line: database, serving, OpenAPI, ingestion, demo and users."""
 
 from __future__ import annotations
 
@@ -146,6 +146,55 @@ def trust_recompute(
     typer.echo(
         f"trust {MODEL_VERSION}: {changed} authors changed in {time.perf_counter() - started:.1f} s"
     )
+
+
+users_app = typer.Typer(help="Accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    email: Annotated[str, typer.Argument(help="The administrator's email address.")],
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="BZPEER_ADMIN_PASSWORD",
+            help="Password for a new account (asked for when omitted; ignored when the "
+            "account exists and is only promoted).",
+        ),
+    ] = None,
+) -> None:
+    """Make EMAIL an administrator: promote its account, or create a verified one."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from app.accounts.schemas import Email, Password
+    from app.accounts.service import account_by_email, create_admin
+    from app.core.database import make_engine, transaction
+
+    try:
+        TypeAdapter(Email).validate_python(email)
+    except ValidationError:
+        typer.echo(f"not an email address: {email!r}", err=True)
+        raise typer.Exit(2) from None
+    engine = make_engine(get_settings().database_url, pool_size=1)
+    try:
+        with transaction(engine) as session:
+            exists = account_by_email(session, email) is not None
+        if not exists and password is None:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if not exists:
+            try:
+                TypeAdapter(Password).validate_python(password)
+            except ValidationError:
+                typer.echo("the password needs 10 to 128 characters", err=True)
+                raise typer.Exit(2) from None
+        with transaction(engine) as session:
+            account, created = create_admin(session, email, password)
+            account_id = account.id
+    finally:
+        engine.dispose()
+    verb = "created administrator" if created else "promoted to administrator"
+    typer.echo(f"{verb}: {email.strip().lower()} (account {account_id})")
 
 
 def _register_ingestion_commands() -> None:

@@ -81,6 +81,16 @@ def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterat
 
 # Children first, so foreign keys never object to the order.
 CATALOGUE_TABLES = (
+    "invitation_messages",
+    "invitations",
+    "author_corrections",
+    "author_work_decisions",
+    "claims",
+    "follows",
+    "access_tokens",
+    "email_tokens",
+    "outbox_emails",
+    "accounts",
     "authorship_institutions",
     "work_topics",
     "authorships",

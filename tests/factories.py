@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.security import hash_password, new_token, token_digest
+from app.core.settings import Settings
 from app.models import (
+    AccessToken,
+    Account,
     Author,
     AuthorAffiliation,
     Authorship,
     AuthorTopic,
+    Claim,
     CoauthorEdge,
     Institution,
     Topic,
@@ -185,5 +190,70 @@ def institution(session: Session, name: str, *members: Author) -> Institution:
         )
         m.affiliation = name
         m.affiliation_provenance = "imported"
+    session.flush()
+    return row
+
+
+PASSWORD = "correct horse battery staple"
+# One argon2 hash for every factory account: hashing costs ~50 ms and 64 MiB each time.
+_PASSWORD_HASH = hash_password(PASSWORD)
+# The secret the `settings` fixture (and so the test app) runs with.
+TEST_SECRET = Settings().secret_key
+
+
+def account(
+    session: Session,
+    email: str = "",
+    *,
+    name: str = "",
+    verified: bool = True,
+    admin: bool = False,
+) -> Account:
+    n = next(_serial)
+    row = Account(
+        email=email or f"user{n}@example.org",
+        name=name or f"Test User {n}",
+        password_hash=_PASSWORD_HASH,
+        is_admin=admin,
+        email_verified_at=datetime.now(UTC) if verified else None,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def token(
+    session: Session, owner: Account, *, ttl: timedelta = timedelta(hours=1), revoked: bool = False
+) -> str:
+    """A bearer token for `owner` (expired when `ttl` is negative)."""
+    value = new_token()
+    now = datetime.now(UTC)
+    session.add(
+        AccessToken(
+            account_id=owner.id,
+            token_hash=token_digest(value, TEST_SECRET),
+            expires_at=now + ttl,
+            revoked_at=now if revoked else None,
+        )
+    )
+    session.flush()
+    return value
+
+
+def ownership(session: Session, owner: Account, record: Author, *, strong: bool = False) -> Claim:
+    """An approved claim: `owner` owns `record` (the record's claim state is left to the
+    caller: call `app.claims.service.refresh_author_state` to derive it)."""
+    row = Claim(
+        author_id=record.id,
+        account_id=owner.id,
+        status="approved",
+        is_dispute=False,
+        evidence={},
+        checks=[],
+        strong_evidence=strong,
+        decided_by="admin" if strong else "rule",
+        decided_at=datetime.now(UTC),
+    )
+    session.add(row)
     session.flush()
     return row

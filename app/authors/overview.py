@@ -2,22 +2,25 @@
 
 A bounded number of queries whatever the author (a test counts them): the record, its top
 topics, its close collaborators, and the first page of works (one query for the page, one
-for its authorships, one for its topics).
+for its authorships, one for its topics); a logged-in viewer adds one more for what they
+may do (follow or unfollow, claim, invite).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.accounts.deps import Caller
 from app.authors.schemas import AuthorCounts, AuthorRef, AuthorTopicOut
 from app.authors.service import author_topics, resolve_author_id
 from app.core.ids import Kind, public_id
 from app.core.pagination import PageParams
-from app.models import Author, CoauthorEdge
+from app.models import Author, Claim, CoauthorEdge, Follow, Invitation
 from app.works.schemas import WorkOut
 from app.works.service import WorkFilters, list_works
 
@@ -49,11 +52,12 @@ class CollaboratorOut(BaseModel):
 
 class ViewerAction(BaseModel):
     allowed: bool
-    reason: str | None = Field(description="Why not, in words a page can show.")
+    reason: str | None = Field(description="Why not (or what to expect), in words a page can show.")
 
 
 class ViewerActions(BaseModel):
     follow: ViewerAction
+    unfollow: ViewerAction
     claim: ViewerAction
     invite: ViewerAction
 
@@ -78,8 +82,95 @@ class AuthorOverview(BaseModel):
     viewer: ViewerActions
 
 
-def viewer_actions(author: Author) -> ViewerActions:
-    """What an anonymous visitor may do; accounts refine this for logged-in viewers."""
+@dataclass(frozen=True)
+class Viewer:
+    """What the logged-in viewer's own state says about one record (one query)."""
+
+    account_id: int
+    email_verified: bool
+    following: bool
+    owner_id: int | None
+    own_open_claim: bool
+    pending_invitation: bool
+
+
+def viewer_state(session: Session, caller: Caller, author_id: int) -> Viewer:
+    me = caller.id
+    row = session.execute(
+        select(
+            exists().where(Follow.account_id == me, Follow.author_id == author_id),
+            select(Claim.account_id)
+            .where(Claim.author_id == author_id, Claim.status == "approved")
+            .scalar_subquery(),
+            exists().where(
+                Claim.account_id == me, Claim.author_id == author_id, Claim.status == "pending"
+            ),
+            exists().where(
+                Invitation.sender_id == me,
+                Invitation.author_id == author_id,
+                Invitation.status == "pending",
+            ),
+        )
+    ).one()
+    return Viewer(
+        account_id=me,
+        email_verified=caller.account.email_verified,
+        following=bool(row[0]),
+        owner_id=row[1],
+        own_open_claim=bool(row[2]),
+        pending_invitation=bool(row[3]),
+    )
+
+
+_NOT_YET_CLAIMED = "Claim this author entity first to unlock direct invitations."
+
+
+def viewer_actions(author: Author, viewer: Viewer | None = None) -> ViewerActions:
+    """What the viewer may do on this record: anonymous visitors are asked to log in."""
+    if viewer is None:
+        return _anonymous_actions(author)
+    following = viewer.following
+    follow = ViewerAction(
+        allowed=not following,
+        reason="You already follow this researcher." if following else None,
+    )
+    unfollow = ViewerAction(
+        allowed=following, reason=None if following else "You do not follow this researcher."
+    )
+    owner = viewer.owner_id
+    if owner == viewer.account_id:
+        claim = ViewerAction(allowed=False, reason="You own this record.")
+    elif viewer.own_open_claim:
+        claim = ViewerAction(allowed=False, reason="Your claim on this record is being reviewed.")
+    elif not viewer.email_verified:
+        claim = ViewerAction(allowed=False, reason="Verify your email address to claim a record.")
+    elif owner is not None:
+        claim = ViewerAction(
+            allowed=True,
+            reason="This record has an owner: your claim will be reviewed as a dispute.",
+        )
+    else:
+        claim = ViewerAction(allowed=True, reason=None)
+    if owner is None:
+        invite = ViewerAction(allowed=False, reason=_NOT_YET_CLAIMED)
+    elif owner == viewer.account_id:
+        invite = ViewerAction(allowed=False, reason="This is your own record.")
+    elif not author.open_to_collaborate:
+        invite = ViewerAction(
+            allowed=False, reason="This researcher is not open to collaboration invitations."
+        )
+    elif not viewer.email_verified:
+        invite = ViewerAction(
+            allowed=False, reason="Verify your email address to send invitations."
+        )
+    elif viewer.pending_invitation:
+        invite = ViewerAction(allowed=False, reason="Your invitation is waiting for an answer.")
+    else:
+        invite = ViewerAction(allowed=True, reason=None)
+    return ViewerActions(follow=follow, unfollow=unfollow, claim=claim, invite=invite)
+
+
+def _anonymous_actions(author: Author) -> ViewerActions:
     if author.claim_status == "claimed":
         claim = ViewerAction(allowed=False, reason="This record is already claimed.")
         invite = ViewerAction(
@@ -90,15 +181,12 @@ def viewer_actions(author: Author) -> ViewerActions:
         )
     else:
         claim = ViewerAction(allowed=False, reason="Log in to claim this record.")
-        invite = ViewerAction(
-            allowed=False, reason="Claim this author entity first to unlock direct invitations."
-        )
-    return ViewerActions(
-        follow=ViewerAction(allowed=False, reason="Log in to follow."), claim=claim, invite=invite
-    )
+        invite = ViewerAction(allowed=False, reason=_NOT_YET_CLAIMED)
+    log_in = ViewerAction(allowed=False, reason="Log in to follow.")
+    return ViewerActions(follow=log_in, unfollow=log_in, claim=claim, invite=invite)
 
 
-def author_overview(session: Session, ident: str) -> AuthorOverview:
+def author_overview(session: Session, ident: str, viewer: Caller | None = None) -> AuthorOverview:
     author_id = resolve_author_id(session, ident)
     author = session.get(Author, author_id)
     assert author is not None
@@ -159,5 +247,7 @@ def author_overview(session: Session, ident: str) -> AuthorOverview:
         works=WorksPreview(
             count=works.meta.count, next_cursor=works.meta.next_cursor, results=works.results
         ),
-        viewer=viewer_actions(author),
+        viewer=viewer_actions(
+            author, viewer_state(session, viewer, author_id) if viewer is not None else None
+        ),
     )

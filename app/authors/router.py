@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
 
+from app.accounts.deps import OptionalViewer
 from app.authors import service
 from app.authors.overview import AuthorOverview, author_overview
 from app.authors.schemas import (
@@ -118,10 +119,14 @@ def get_author(session: SessionDep, author_id: AuthorIdPath) -> AuthorDetail:
     response_model=AuthorOverview,
     operation_id="get_author_overview",
 )
-def get_author_overview(session: SessionDep, author_id: AuthorIdPath) -> AuthorOverview:
+def get_author_overview(
+    session: SessionDep, author_id: AuthorIdPath, viewer: OptionalViewer
+) -> AuthorOverview:
     """Everything an author page shows, in one call: profile, trust snapshot, counts, top
-    topics, close collaborators, the first works, and what the viewer may do."""
-    return author_overview(session, author_id)
+    topics, close collaborators, the first works, and what the viewer may do (send the
+    bearer token to get a logged-in viewer's actions; without one, or with an invalid one,
+    the answer is for an anonymous visitor)."""
+    return author_overview(session, author_id, viewer)
 
 
 @router.get(

@@ -197,17 +197,46 @@ def list_authors(
     )
 
 
+DETAIL_COLUMNS = (
+    *SUMMARY_COLUMNS,
+    Author.merged_into_id,
+    Author.tagline,
+    Author.bio,
+    Author.homepage,
+    Author.trust_model_version,
+    Author.trust_computed_at,
+    Author.created_at,
+    Author.updated_at,
+)
+
+
 def get_author(session: Session, ident: str) -> AuthorDetail:
-    author = session.get(Author, resolve_author_id(session, ident))
-    assert author is not None  # resolve_author_id checked it exists
+    # The hottest read: plain column rows rather than ORM objects (no identity map, no
+    # attribute instrumentation), and the merged-record check folded into the same query.
+    if ident.lower().startswith("orcid:"):
+        row_id = resolve_author_id(session, ident)
+    else:
+        row_id = parse_public_id(ident, Kind.AUTHOR, field="id")
+    author = session.execute(select(*DETAIL_COLUMNS).where(Author.id == row_id)).first()
+    if author is None:
+        raise NotFound(f"No author '{ident[:60]}'.")
+    if author.merged_into_id is not None:
+        raise Moved(f"/v1/authors/{public_id(Kind.AUTHOR, author.merged_into_id)}")
     variants = session.scalars(
         select(AuthorNameVariant.name)
-        .where(AuthorNameVariant.author_id == author.id)
+        .where(AuthorNameVariant.author_id == row_id)
         .order_by(AuthorNameVariant.works_count.desc(), AuthorNameVariant.name)
     ).all()
-    affiliations = session.scalars(
-        select(AuthorAffiliation)
-        .where(AuthorAffiliation.author_id == author.id)
+    affiliations = session.execute(
+        select(
+            AuthorAffiliation.name,
+            AuthorAffiliation.institution_id,
+            AuthorAffiliation.start_year,
+            AuthorAffiliation.end_year,
+            AuthorAffiliation.provenance,
+            AuthorAffiliation.works_count,
+        )
+        .where(AuthorAffiliation.author_id == row_id)
         .order_by(AuthorAffiliation.end_year.desc().nulls_last(), AuthorAffiliation.id)
     ).all()
     return AuthorDetail(
@@ -329,25 +358,31 @@ def autocomplete(session: Session, q: str) -> AutocompleteResponse:
     match = match_authors(session.get_bind().dialect.name, q, prefix=True)
     if match is None:
         return AutocompleteResponse(results=[])
+    # The ten best first, then their main topic: a topic subquery in the same select would
+    # run for every name that matches a short prefix, not for the ten shown.
+    best = (
+        select(Author.id, Author.display_name, Author.affiliation, Author.works_count)
+        .where(match.condition, Author.merged_into_id.is_(None))
+        .order_by(Author.works_count.desc(), Author.id)
+        .limit(10)
+        .subquery("best")
+    )
     main_topic = (
         select(Topic.name)
         .join(AuthorTopic, AuthorTopic.topic_id == Topic.id)
-        .where(AuthorTopic.author_id == Author.id)
+        .where(AuthorTopic.author_id == best.c.id)
         .order_by(AuthorTopic.works_count.desc(), Topic.code)
         .limit(1)
         .scalar_subquery()
     )
     rows = session.execute(
         select(
-            Author.id,
-            Author.display_name,
-            Author.affiliation,
-            Author.works_count,
+            best.c.id,
+            best.c.display_name,
+            best.c.affiliation,
+            best.c.works_count,
             main_topic.label("main_topic"),
-        )
-        .where(match.condition, Author.merged_into_id.is_(None))
-        .order_by(Author.works_count.desc(), Author.id)
-        .limit(10)
+        ).order_by(best.c.works_count.desc(), best.c.id)
     ).all()
     return AutocompleteResponse(
         results=[

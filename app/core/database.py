@@ -32,8 +32,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option asking SQLite for its write lock when the transaction begins.
+SQLITE_IMMEDIATE = "bzpeer_sqlite_immediate"
+
+
 def _begin_sqlite(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when
+    # another writer committed in between (busy_timeout cannot help it); one that takes the
+    # write lock up front waits its turn instead. Write requests ask for that.
+    immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from app.core.database import SQLITE_IMMEDIATE
 from app.core.settings import Settings
 
 
@@ -20,6 +21,9 @@ def get_session(request: Request) -> Iterator[Session]:
     use_replica = request.method in ("GET", "HEAD") and state.read_session_factory is not None
     factory = state.read_session_factory if use_replica else state.session_factory
     with factory() as session, session.begin():
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # Writes take SQLite's write lock up front (ignored by other databases).
+            session.connection(execution_options={SQLITE_IMMEDIATE: True})
         yield session
 
 

@@ -15,7 +15,7 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -186,11 +186,26 @@ async def _integrity_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def _unavailable_detail(exc: Exception) -> str | None:
+    """Why writes fail when an operator has to act (no space, a read-only file), else None.
+
+    Matched on the driver's message: SQLite reports both as plain OperationalError codes.
+    """
+    message = str(getattr(exc, "orig", exc)).lower()
+    if "readonly" in message or "read-only" in message:
+        return "The database is read-only; writes are refused until it is writable again."
+    if "disk is full" in message or "no space left" in message:
+        return "The database is full; writes are refused until space is freed."
+    return None
+
+
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
-    logger.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
+    detail = _unavailable_detail(exc)
+    log = logger.error if detail else logger.warning
+    log("database unavailable on %s: %s", request.url.path, type(exc).__name__)
     return problem_response(
         503,
-        "The database is unavailable; try again shortly.",
+        detail or "The database is unavailable; try again shortly.",
         instance=request.url.path,
         type_slug="unavailable",
         headers={"Retry-After": "2"},
@@ -210,6 +225,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    # psycopg raises InterfaceError on a connection the server dropped mid-request.
+    app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(PoolTimeoutError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)
 
@@ -221,6 +238,35 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "Not found"),
         (422, "Validation error"),
     )
+}
+
+
+_PROBLEM_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Not authenticated, or the token is expired or revoked",
+    403: "Not allowed for this account",
+    404: "Not found",
+    409: "Conflicts with the current state of the resource",
+    413: "Request body too large",
+    422: "Validation error",
+    429: "Rate limited: see Retry-After and RateLimit-* headers",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problem+json statuses a route can answer."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "description": _PROBLEM_DESCRIPTIONS[status],
+        }
+        for status in statuses
+    }
+
+
+MOVED_RESPONSE: dict[int | str, dict[str, Any]] = {
+    301: {"description": "Merged into another record (see Location)."}
 }
 
 

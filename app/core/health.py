@@ -29,13 +29,18 @@ def healthz() -> Health:
     responses={503: {"description": "The database is unreachable."}},
 )
 def readyz(request: Request) -> Health:
-    try:
-        with request.app.state.session_factory() as session:
-            session.execute(text("SELECT 1"))
-    except Exception as exc:  # any failure to reach the database means "not ready"
-        raise ServiceUnavailable(
-            "The database is unreachable.", headers={"Retry-After": "5"}
-        ) from exc
+    # GETs are served from the replica when one is set, so both must answer to be ready.
+    state = request.app.state
+    for factory in (state.session_factory, state.read_session_factory):
+        if factory is None:
+            continue
+        try:
+            with factory() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure to reach the database means "not ready"
+            raise ServiceUnavailable(
+                "The database is unreachable.", headers={"Retry-After": "5"}
+            ) from exc
     return Health(status="ready")
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from app.core.errors import BadRequest
 
 MAX_ROW_ID = 2**62
+MAX_TOPIC_ROW_ID = 2**31 - 1  # topics.id is a 32-bit INTEGER
 
 # Patterns for the OpenAPI spec (path and query parameters); parse_public_id re-checks.
 AUTHOR_REF_PATTERN = r"^A[1-9][0-9]{0,17}$"
@@ -18,7 +19,9 @@ AUTHOR_ID_PATTERN = (
     r"^(A[1-9][0-9]{0,17}|orcid:(https?://orcid\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X])$"
 )
 INSTITUTION_ID_PATTERN = r"^I[1-9][0-9]{0,17}$"
-TOPIC_ID_PATTERN = r"^(T[1-9][0-9]{0,17}|[a-z][a-z_-]{1,20}(\.[A-Za-z][A-Za-z-]{1,20})?)$"
+# Topic rows are a 32-bit integer (a few hundred taxonomy entries): nine digits at most, so
+# an id PostgreSQL could not even compare is refused up front instead of failing the query.
+TOPIC_ID_PATTERN = r"^(T[1-9][0-9]{0,8}|[a-z][a-z_-]{1,20}(\.[A-Za-z][A-Za-z-]{1,20})?)$"
 
 
 class Kind(StrEnum):
@@ -40,7 +43,7 @@ def parse_public_id(value: str, kind: Kind, *, field: str = "id") -> int:
             field, f"'{value[:40]}' is not a valid id; expected '{kind.value}' followed by digits."
         )
     row_id = int(digits)
-    if not 0 < row_id < MAX_ROW_ID:
+    if not 0 < row_id < (MAX_TOPIC_ROW_ID if kind is Kind.TOPIC else MAX_ROW_ID):
         raise BadRequest.for_field(field, f"'{value[:40]}' is out of range.")
     return row_id
 

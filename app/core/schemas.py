@@ -14,3 +14,9 @@ class TopicRef(BaseModel):
 class InstitutionRef(BaseModel):
     id: str
     display_name: str
+
+
+# Free text in request bodies: no NUL (PostgreSQL cannot store it) and, for required
+# text, at least one visible character. Patterns, so the OpenAPI spec says it too.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+SOME_TEXT_PATTERN = r"^[^\x00]*\S[^\x00]*$"

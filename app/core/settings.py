@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.core.ratelimit import parse_rate
 
 DEFAULT_SECRET = "change-me-in-production"
 
@@ -37,6 +39,43 @@ class Settings(BaseSettings):
     edge_max_authors: int = Field(default=50, ge=2)
     # Records per ingestion transaction: the unit of commit and of resume after a crash.
     ingest_batch_size: int = Field(default=2000, ge=1, le=100_000)
+
+    # Accounts (docs/accounts.md). Bearer tokens and email tokens expire; both are stored as
+    # an HMAC keyed with `secret_key`, so rotating the secret logs everybody out.
+    access_token_ttl_minutes: int = Field(default=1440, ge=1, le=60 * 24 * 90)
+    email_token_ttl_hours: int = Field(default=48, ge=1, le=24 * 30)
+    # Where the links in mails point: the frontend that finishes verification.
+    public_base_url: str = "http://localhost:3000"
+    # Mail goes through SMTP when `smtp_host` is set, into the `outbox_emails` table otherwise.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+    mail_from: str = "bzpeer <no-reply@bzpeer.invalid>"
+
+    # Rate limits, "COUNT/PERIOD" with a period in s, m, h or d (docs/accounts.md).
+    rate_limit_register: str = "10/h"
+    rate_limit_login: str = "10/5m"
+    rate_limit_login_ip: str = "100/5m"
+    rate_limit_verify_email: str = "5/h"
+    rate_limit_claims: str = "10/h"
+    rate_limit_invitations: str = "10/h"
+    rate_limit_messages: str = "60/h"
+
+    @field_validator(
+        "rate_limit_register",
+        "rate_limit_login",
+        "rate_limit_login_ip",
+        "rate_limit_verify_email",
+        "rate_limit_claims",
+        "rate_limit_invitations",
+        "rate_limit_messages",
+    )
+    @classmethod
+    def _valid_rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Settings:

@@ -7,12 +7,14 @@ the same mention and the same candidate profiles give the same `Decision`, whate
 of the candidates, and an existing author id is only ever chosen, never renumbered.
 
 The rule, in short: a candidate whose full given name conflicts with the mention's ("Maosong"
-vs "Mingyu") is never chosen; every other candidate gets a score that adds up the evidence
-(name agreement, shared coauthors, overlapping arXiv fields, closeness in time, ORCID), and
-the best candidate at or above `DisambiguationConfig.match_threshold` wins (ties: lowest
-author id). Below the threshold a new author is created. Collaborations ("ATLAS
-Collaboration") match by exact normalised name only. `docs/disambiguation.md` explains the
-weights and walks through examples.
+vs "Mingyu"), or who signs for other collaborations than the paper's, is never chosen; every
+other candidate gets a score that adds up the evidence (name agreement, shared coauthors,
+overlapping arXiv fields, closeness in time, ORCID), and the best eligible candidate at or
+above `DisambiguationConfig.match_threshold` wins (ties: lowest author id). A candidate is not
+eligible when it rests on name and field alone while the paper lists several coauthors and
+the record, whose coauthors keep returning, knows none of them. With no eligible candidate a
+new author is created. Collaborations ("ATLAS Collaboration") match by exact normalised name
+only. `docs/disambiguation.md` explains the weights and walks through examples.
 
 Speed matters (one call per authorship, about a million per full ingest), so per-name work
 (folding, splitting given names, comparing two given names, mapping categories to archives)
@@ -54,7 +56,7 @@ __all__ = [
 
 # Bump when a change to the rules or default weights can change decisions, so runs record
 # which rules filed their authorships.
-ALGORITHM_VERSION: Final = "disambiguation-1"
+ALGORITHM_VERSION: Final = "disambiguation-2"
 
 _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 # The same tokenisation as `app.ingest.names.given_compatible`, so the grade below and the
@@ -226,11 +228,15 @@ def _field_overlap(a: _Fields, b: _Fields) -> FieldOverlap:
 class DisambiguationConfig:
     """Weights and thresholds. Points add up; a candidate needs `match_threshold` to win.
 
-    The defaults are tuned so that (see docs/disambiguation.md):
-    * an exact full name in the same archive matches on its own (3.0 + 1.0 = 4.0);
-    * an exact full name in an unrelated field does not (3.0 - 2.0 + 0.5 = 1.5);
+    The defaults are tuned on generated corpora (see docs/disambiguation.md) so that:
+    * an exact full name in the same archive matches on its own (3.0 + 1.0 = 4.0), unless
+      the paper's coauthors are all strangers to a record whose coauthors keep returning;
+    * an exact full name in an unrelated field does not (3.0 - 3.0 + 0.5 = 0.5), not even
+      with one shared coauthor (0.5 + 3.0 = 3.5);
     * initials alone never match without a shared coauthor (0.5 + 1.5 + 0.5 = 2.5);
-    * one shared coauthor plus a compatible name in a related field does.
+    * one shared coauthor plus a compatible name in a related field does;
+    * a coauthor matched by name key alone counts less on records with many coauthor keys,
+      where chance collisions ("Y. Liu") are likely.
     """
 
     match_threshold: float = 4.0
@@ -245,12 +251,24 @@ class DisambiguationConfig:
     # Shared coauthors: coauthor_max * (1 - coauthor_decay ** n), i.e. 3.0, 4.5, 5.25, ...
     coauthor_max: float = 6.0
     coauthor_decay: float = 0.5
+    # A coauthor matched by name key only (not by author id) counts fully on records with up
+    # to this many coauthor keys, and coauthor_key_scale / len(keys) on bigger ones: the more
+    # keys a record holds, the likelier a stranger's "wang:w" is among them by chance.
+    coauthor_key_scale: float = 80.0
+    # Name and field alone do not attach a paper listing at least `unknown_coauthors_min`
+    # coauthors, none known to the record, to a record whose coauthors keep returning: at
+    # least `returning_coauthors` of its coauthor appearances are repeats. 1.0 turns it off.
+    unknown_coauthors_min: int = 2
+    returning_coauthors: float = 0.5
 
     # The closest level at which the mention's categories meet the candidate's.
     field_category: float = 1.5
     field_archive: float = 1.0
     field_group: float = 0.25
-    field_disjoint: float = -2.0  # both sides have categories and nothing is shared
+    field_disjoint: float = -3.0  # both sides have categories and nothing is shared
+    # A category the record used on less than this share of its works (a cross-list picked
+    # up along the way) counts as archive level only.
+    field_category_share: float = 0.1
 
     # Time: within `year_slack` years of the candidate's active span earns `year_within`;
     # beyond it the points fall by `year_penalty_per_year` down to `year_floor`.
@@ -280,6 +298,12 @@ class DisambiguationConfig:
             raise ValueError("year_slack, max_full_coauthors and coauthor_window must be >= 0")
         if self.year_floor > self.year_within:
             raise ValueError("year_floor must not exceed year_within")
+        if self.coauthor_key_scale <= 0.0:
+            raise ValueError("coauthor_key_scale must be positive")
+        if not 0.0 <= self.field_category_share <= 1.0:
+            raise ValueError("field_category_share must be between 0 and 1")
+        if not 0.0 <= self.returning_coauthors <= 1.0 or self.unknown_coauthors_min < 1:
+            raise ValueError("returning_coauthors must be in [0, 1], unknown_coauthors_min >= 1")
         name_points = {
             NameMatch.EXACT: self.name_exact,
             NameMatch.FIRST_NAME: self.name_first,
@@ -312,7 +336,10 @@ class Mention:
     `mentions_for_work`, which also bounds them for huge author lists); `coauthor_ids` the
     author ids of those already resolved, when the pipeline knows them: they add evidence,
     and a candidate already holding another authorship of the same work is never chosen.
-    `key` is `name_key(name)`, computed when left empty.
+    `collaborations` are the keys of the collaborations on the work (also among
+    `coauthor_keys`; `mentions_for_work` fills it): a record that signs for other
+    collaborations only is not this person. `key` is `name_key(name)`, computed when left
+    empty.
 
     Treat it as immutable (use `dataclasses.replace` to vary it). It is not frozen because a
     frozen dataclass costs six times as much to build, and one is built per authorship.
@@ -325,6 +352,7 @@ class Mention:
     coauthor_ids: frozenset[int] = frozenset()
     orcid: str | None = None
     key: str = ""
+    collaborations: frozenset[str] = frozenset()
     _family: str = field(init=False, repr=False, compare=False)
     _fields: _Fields = field(init=False, repr=False, compare=False)
 
@@ -342,10 +370,15 @@ class Mention:
 class AuthorProfile:
     """What disambiguation knows about one existing author record.
 
-    Treat it as immutable: `update_profile` returns a new one and nothing here mutates a
-    profile (not frozen for the same reason as `Mention`). `categories` counts works per
+    Treat it as immutable: `update_profile` returns a new one and nothing here changes what
+    a profile says (not frozen for the same reason as `Mention`; one private memo, see
+    `_signs_for_collaborations`, is filled on first use). `categories` counts works per
     category, raw or canonical codes (both are canonicalised for comparison); a `Counter`
     does, but `update_profile` builds plain dicts, five times cheaper to copy.
+    `coauthor_slots` counts coauthor appearances over the record's works (a coauthor on three
+    works counts three; 0: unknown): with the number of distinct `coauthor_keys` it says how
+    much the record's coauthors return. Coauthor keys with no given initial
+    (`atlascollaboration:`) are the collaborations the record has signed for.
     """
 
     author_id: int
@@ -360,8 +393,11 @@ class AuthorProfile:
     orcid: str | None = None
     works_count: int = 0
     is_collaboration: bool = False
+    coauthor_slots: int = 0
     _family: str = field(init=False, repr=False, compare=False)
     _fields: _Fields = field(init=False, repr=False, compare=False)
+    # Memo: does any coauthor key name a collaboration? None until first needed.
+    _signed: bool | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.is_collaboration:
@@ -370,6 +406,19 @@ class AuthorProfile:
             self._family = _fold_family(self.family)
         # Sorted so that equal category sets share one cache entry.
         self._fields = _fields_of(tuple(sorted(self.categories)))
+        self._signed = None
+
+
+def _signs_for_collaborations(profile: AuthorProfile) -> bool:
+    """Has the record signed for any collaboration? (A coauthor key with no initial.)
+
+    A scan of the record's keys, done once per profile: `update_profile` carries the answer
+    over. Mononyms have no initial either; they are rare enough on arXiv to be taken along.
+    """
+    signed = profile._signed
+    if signed is None:
+        signed = profile._signed = any(k.endswith(":") for k in profile.coauthor_keys)
+    return signed
 
 
 def mentions_for_work(
@@ -389,6 +438,9 @@ def mentions_for_work(
     cats = tuple(categories)
     n = len(keys)
     mentions: list[Mention] = []
+    collaborations = frozenset(
+        key for name, key in zip(authors, keys, strict=True) if name.is_collaboration
+    )
     if n <= config.max_full_coauthors:
         everyone = frozenset(keys)
         # A key held by two authors of the work (two "J. Smith"s) stays in: it is also a
@@ -396,16 +448,15 @@ def mentions_for_work(
         counts = Counter(keys) if len(everyone) < n else None
         for name, key in zip(authors, keys, strict=True):
             others = everyone if counts is not None and counts[key] > 1 else everyone - {key}
-            mentions.append(Mention(name, cats, year, others, key=key))
+            signs = collaborations - {key} if key in collaborations else collaborations
+            mentions.append(Mention(name, cats, year, others, key=key, collaborations=signs))
         return mentions
-    collaborations = frozenset(
-        key for name, key in zip(authors, keys, strict=True) if name.is_collaboration
-    )
     window = config.coauthor_window
     for i, (name, key) in enumerate(zip(authors, keys, strict=True)):
         near = keys[max(0, i - window) : i] + keys[i + 1 : i + 1 + window]
         others = collaborations.union(near) - {key}
-        mentions.append(Mention(name, cats, year, others, key=key))
+        signs = collaborations - {key} if key in collaborations else collaborations
+        mentions.append(Mention(name, cats, year, others, key=key, collaborations=signs))
     return mentions
 
 
@@ -429,6 +480,18 @@ class Evidence(NamedTuple):
     year_gap: int | None = None  # years outside the candidate's active span; None: unknown
     years_close: bool = False  # within the configured slack
     orcid_match: bool = False
+    # What the shared coauthors count for: `shared_coauthors`, less when some are matched
+    # by name key only on a record with many keys (see `coauthor_key_scale`).
+    coauthor_weight: float = 0.0
+    # The paper's coauthors when none is known to a record whose coauthors keep returning
+    # (see `returning_coauthors`); 0 otherwise. Such a candidate is not matched on name and
+    # field alone.
+    unknown_coauthors: int = 0
+
+    @property
+    def corroborated(self) -> bool:
+        """Evidence beyond name, field and time: a shared coauthor or the same ORCID."""
+        return self.shared_coauthors > 0 or self.orcid_match
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -441,6 +504,10 @@ class Evidence(NamedTuple):
         reasons = [f"name={self.name.label}"]
         if self.shared_coauthors:
             reasons.append(f"coauthors={self.shared_coauthors}")
+            if self.coauthor_weight != self.shared_coauthors:
+                reasons.append(f"coauthor-weight={self.coauthor_weight:.2f}")
+        elif self.unknown_coauthors:
+            reasons.append(f"coauthors=none-of-{self.unknown_coauthors}")
         reasons.append(f"field={self.overlap.label}")
         if self.year_gap is None:
             reasons.append("years=unknown")
@@ -471,9 +538,11 @@ class MatchExisting(NamedTuple):
 class CreateNew(NamedTuple):
     """No candidate is good enough: the mention starts a new author record.
 
-    `cause` is "no-candidates", "below-threshold", "no-family-name" or
-    "collaboration-new-name"; `candidates` holds the case for each candidate, strongest
-    first, so a report can show how close the nearest came.
+    `cause` is "no-candidates", "below-threshold", "unknown-coauthors" (the best candidate
+    scored enough but only on name and field, and none of the paper's coauthors is known to
+    it although its coauthors keep returning), "no-family-name" or "collaboration-new-name";
+    `candidates` holds the case for each candidate, strongest first, so a report can show
+    how close the nearest came.
     """
 
     cause: str
@@ -483,9 +552,12 @@ class CreateNew(NamedTuple):
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        if self.cause != "below-threshold":
+        if self.cause == "below-threshold":
+            reasons = [f"below-threshold={self.threshold:.2f}"]
+        elif self.candidates:
+            reasons = [self.cause]
+        else:
             return (self.cause,)
-        reasons = [f"below-threshold={self.threshold:.2f}"]
         for item in self.candidates[: self.max_reasons]:
             reasons.append(f"author-{item.author_id}: " + " ".join(item.reasons))
         if len(self.candidates) > self.max_reasons:
@@ -512,6 +584,15 @@ def evaluate(
     if author_id in mention.coauthor_ids:
         # Already holds another authorship on this very work: one person, one byline slot.
         return _blocked(author_id, "same-work")
+    collaborations = mention.collaborations
+    if (
+        collaborations
+        and collaborations.isdisjoint(profile.coauthor_keys)
+        and _signs_for_collaborations(profile)
+    ):
+        # Signs for ATLAS, and this paper is CMS's: alphabetical neighbours on two rosters
+        # share keys ("li:j", "lee:j") by chance, the collaboration does not.
+        return _blocked(author_id, "collaboration-conflict")
     orcid_match = False
     if mention.orcid and profile.orcid:
         if mention.orcid != profile.orcid:
@@ -522,15 +603,38 @@ def evaluate(
         return _blocked(author_id, "given-name-conflict")
     total = config._name_points[grade]
 
-    # Keys can collide ("Y. Liu"); ids cannot but are not always known. Take whichever
-    # shows more shared coauthors rather than adding both, which would count one twice.
-    shared = len(mention.coauthor_keys & profile.coauthor_keys)
+    # Keys can collide ("Y. Liu"); ids cannot but are only known for the authors resolved
+    # before this one. A coauthor counts once: fully if matched by id, and by key only at
+    # a discount on records with many keys, where chance collisions are likely.
+    profile_keys = profile.coauthor_keys
+    by_key = len(mention.coauthor_keys & profile_keys)
+    by_id = 0
     if mention.coauthor_ids and profile.coauthor_ids:
-        shared = max(shared, len(mention.coauthor_ids & profile.coauthor_ids))
+        by_id = len(mention.coauthor_ids & profile.coauthor_ids)
+    shared = max(by_key, by_id)
+    weight = float(shared)
+    unknown = 0
+    if by_key > by_id and len(profile_keys) > config.coauthor_key_scale:
+        weight = by_id + (by_key - by_id) * config.coauthor_key_scale / len(profile_keys)
     if shared:
-        total += config.coauthor_max * (1.0 - config.coauthor_decay**shared)
+        total += config.coauthor_max * (1.0 - config.coauthor_decay**weight)
+    elif profile_keys and len(profile_keys) <= (
+        (1.0 - config.returning_coauthors) * profile.coauthor_slots
+    ):
+        # A record whose coauthors keep returning, and a paper whose coauthors are all new
+        # to it: name and field alone will not attach the paper (see `resolve`).
+        persons = len(mention.coauthor_keys) - len(collaborations)
+        if persons >= config.unknown_coauthors_min:
+            unknown = persons
 
     overlap = _field_overlap(mention._fields, profile._fields)
+    if (
+        overlap is FieldOverlap.CATEGORY
+        and config.field_category_share > 0.0
+        and profile.works_count > 0
+        and not _category_share_reached(mention, profile, config)
+    ):
+        overlap = FieldOverlap.ARCHIVE
     total += config._field_points[overlap]
 
     gap: int | None = None
@@ -547,7 +651,36 @@ def evaluate(
 
     if orcid_match:
         total += config.orcid_match
-    return Evidence(author_id, total, None, grade, shared, overlap, gap, close, orcid_match)
+    return Evidence(
+        author_id, total, None, grade, shared, overlap, gap, close, orcid_match, weight, unknown
+    )
+
+
+def _category_share_reached(
+    mention: Mention, profile: AuthorProfile, config: DisambiguationConfig
+) -> bool:
+    """Does one of the mention's categories cover `field_category_share` of the record's
+    works? A category picked up through a few cross-lists only counts as the archive."""
+    needed = config.field_category_share * profile.works_count
+    counts = profile.categories
+    wanted = mention._fields.categories
+    for code in wanted:  # a loop, not any(<genexpr>): this runs per candidate per mention
+        if counts.get(code, 0) >= needed:
+            return True
+    # Records loaded from the database may count an alias or an old archive under its own
+    # code (`stat.TH`, `alg-geom`): add up what maps to each wanted category.
+    found: dict[str, int] = {}
+    for code, count in counts.items():
+        canonical = _canonical_code(code)
+        if canonical in wanted:
+            found[canonical] = found.get(canonical, 0) + count
+    return any(count >= needed for count in found.values())
+
+
+@lru_cache(maxsize=1 << 12)
+def _canonical_code(code: str) -> str:
+    fields = _fields_of((code,))
+    return next(iter(fields.categories), code)
 
 
 def _strength(evidence: Evidence) -> tuple[float, int]:
@@ -574,7 +707,8 @@ def resolve(
     candidates: Sequence[AuthorProfile],
     config: DisambiguationConfig = DEFAULT_CONFIG,
 ) -> Decision:
-    """Match the mention to the best candidate at or above the threshold, else create new.
+    """Match the mention to the best eligible candidate at or above the threshold, else
+    create new (eligibility: see the module docstring and `Evidence.unknown_coauthors`).
 
     Candidates are normally every record sharing the mention's `name_key`; passing more is
     safe (others are blocked by family name or given-name conflict), passing fewer means
@@ -587,12 +721,29 @@ def resolve(
         return CreateNew("no-family-name")
     if not candidates:
         return CreateNew("no-candidates")
+    threshold = config.match_threshold
     evidence = [evaluate(mention, profile, config) for profile in candidates]
-    best = min(evidence, key=_strength)
-    if best.blocked is None and best.total >= config.match_threshold:
+    best: Evidence | None = None
+    strangers = False
+    # One pass, no sort: a common name key has hundreds of candidates, and most mentions
+    # end in a match, which needs only the strongest eligible one.
+    for item in evidence:
+        if item.blocked is not None or item.total < threshold:
+            continue
+        if item.unknown_coauthors and not item.corroborated:
+            # Same name, same field, and a full list of coauthors the record has never had:
+            # most likely a namesake (the "Yang Liu" snowball starts this way). Passing over
+            # it rather than stopping keeps the decision a function of each candidate's own
+            # evidence: a weaker candidate that knows a coauthor may still be the one.
+            strangers = True
+            continue
+        if best is None or _strength(item) < _strength(best):
+            best = item
+    if best is not None:
         return MatchExisting(best.author_id, best.total, best)
     evidence.sort(key=_strength)
-    return CreateNew("below-threshold", tuple(evidence), config.match_threshold, config.max_reasons)
+    cause = "unknown-coauthors" if strangers else "below-threshold"
+    return CreateNew(cause, tuple(evidence), threshold, config.max_reasons)
 
 
 # --- keeping profiles current within a batch -------------------------------------------
@@ -614,6 +765,7 @@ def profile_from_mention(author_id: int, mention: Mention) -> AuthorProfile:
         orcid=mention.orcid,
         works_count=1,
         is_collaboration=name.is_collaboration,
+        coauthor_slots=len(mention.coauthor_keys),
     )
 
 
@@ -628,8 +780,13 @@ def update_profile(profile: AuthorProfile, mention: Mention) -> AuthorProfile:
     if given and given not in variants:
         variants = variants | {given}
     keys = profile.coauthor_keys
+    signed = profile._signed
     if not mention.coauthor_keys <= keys:
         keys = keys | mention.coauthor_keys
+        if signed is False and mention.collaborations:
+            signed = True
+        elif signed is False:
+            signed = any(k.endswith(":") for k in mention.coauthor_keys)
     ids = profile.coauthor_ids
     if not mention.coauthor_ids <= ids:
         ids = ids | mention.coauthor_ids
@@ -640,7 +797,7 @@ def update_profile(profile: AuthorProfile, mention: Mention) -> AuthorProfile:
     if mention.year is not None:
         first = mention.year if first is None else min(first, mention.year)
         last = mention.year if last is None else max(last, mention.year)
-    return AuthorProfile(
+    grown = AuthorProfile(
         author_id=profile.author_id,
         family=profile.family,
         given_variants=variants,
@@ -653,4 +810,7 @@ def update_profile(profile: AuthorProfile, mention: Mention) -> AuthorProfile:
         orcid=profile.orcid or mention.orcid,
         works_count=profile.works_count + 1,
         is_collaboration=profile.is_collaboration,
+        coauthor_slots=profile.coauthor_slots + len(mention.coauthor_keys),
     )
+    grown._signed = signed
+    return grown

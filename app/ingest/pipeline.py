@@ -214,15 +214,21 @@ class AuthorIndex:
             variants.setdefault(author_id, set()).add(name)
         coauthor_keys: dict[int, set[str]] = {}
         coauthor_ids: dict[int, set[int]] = {}
-        for author_id, coauthor_id, key in connection.execute(
+        # Coauthor appearances over the record's works (a coauthor on three works counts
+        # three): disambiguation compares them with the distinct coauthors to tell a record
+        # whose coauthors return from one that meets new people on every paper.
+        coauthor_slots: Counter[int] = Counter()
+        for author_id, coauthor_id, key, shared_works in connection.execute(
             text(
-                "SELECT e.author_id, e.coauthor_id, a.name_key FROM coauthor_edges e "
+                "SELECT e.author_id, e.coauthor_id, a.name_key, e.shared_works "
+                "FROM coauthor_edges e "
                 "JOIN authors a ON a.id = e.coauthor_id WHERE e.author_id IN :ids"
             ).bindparams(bindparam("ids", expanding=True)),
             {"ids": ids},
         ):
             coauthor_keys.setdefault(author_id, set()).add(key)
             coauthor_ids.setdefault(author_id, set()).add(coauthor_id)
+            coauthor_slots[author_id] += shared_works
         categories: dict[int, Counter[str]] = {}
         for author_id, code, count in connection.execute(
             text(
@@ -250,6 +256,7 @@ class AuthorIndex:
                     orcid=r.orcid,
                     works_count=r.works_count,
                     is_collaboration=r.is_collaboration,
+                    coauthor_slots=coauthor_slots[r.id],
                 )
             )
 
@@ -279,6 +286,24 @@ class _Batch:
     institutions: list[tuple[Any, ...]] = field(default_factory=list)
     authorship_institutions: list[tuple[Any, ...]] = field(default_factory=list)
     deleted_work_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _OwnerDecisions:
+    """Owners' decisions about one work: records it must not go to, and records (with the
+    position their name had) it must stay on."""
+
+    rejected: set[int] = field(default_factory=set)
+    confirmed: dict[int, int] = field(default_factory=dict)
+
+    def pinned(self, previous: dict[str, int | None], names: list[str]) -> dict[int, int]:
+        """Position -> confirmed record, for confirmed records that no name still carries."""
+        carried = {previous.get(n) for n in names}
+        return {
+            position: author_id
+            for author_id, position in self.confirmed.items()
+            if author_id not in carried and author_id not in self.rejected
+        }
 
 
 class Pipeline:
@@ -352,6 +377,8 @@ class Pipeline:
                 # Trust depends on what the refresh just counted: score it in the same
                 # transaction, so a reader never sees new counts with an old score.
                 recompute_trust(connection, self.affected_authors)
+            if self.affected_authors:
+                refresh_planner_statistics(self.engine)
             self.summary.seconds = time.perf_counter() - started
             self._close_run(run_id, "done")
         except BaseException:
@@ -507,9 +534,9 @@ class Pipeline:
                 out.deleted_work_ids.append(known[0])
                 self.summary.works_deleted += 1
 
-        previous = self._previous_authorships(
-            connection, [wid for wid, _, is_new in changed if not is_new] + out.deleted_work_ids
-        )
+        updated = [wid for wid, _, is_new in changed if not is_new]
+        previous = self._previous_authorships(connection, updated + out.deleted_work_ids)
+        decisions = self._owner_decisions(connection, updated)
         self.index.load(
             connection,
             {
@@ -519,7 +546,9 @@ class Pipeline:
             },
         )
         for work_id, record, is_new in changed:
-            self._add_work(out, work_id, record, is_new, previous.get(work_id, {}))
+            self._add_work(
+                out, work_id, record, is_new, previous.get(work_id, {}), decisions.get(work_id)
+            )
         for ids in previous.values():
             self.affected_authors.update(a for a in ids.values() if a is not None)
         self._flush(connection, out)
@@ -555,6 +584,26 @@ class Pipeline:
                 previous.setdefault(work_id, {})[name] = author_id
         return previous
 
+    def _owner_decisions(
+        self, connection: Connection, work_ids: list[int]
+    ) -> dict[int, _OwnerDecisions]:
+        """Owners' standing decisions about updated works (app.claims.corrections)."""
+        found: dict[int, _OwnerDecisions] = {}
+        for start in range(0, len(work_ids), 900):
+            for work_id, author_id, decision, position in connection.execute(
+                text(
+                    "SELECT work_id, author_id, decision, position FROM author_work_decisions "
+                    "WHERE work_id IN :ids"
+                ).bindparams(bindparam("ids", expanding=True)),
+                {"ids": work_ids[start : start + 900]},
+            ):
+                decided = found.setdefault(work_id, _OwnerDecisions())
+                if decision == "rejected":
+                    decided.rejected.add(author_id)
+                else:
+                    decided.confirmed[author_id] = position
+        return found
+
     def _add_work(
         self,
         out: _Batch,
@@ -562,6 +611,7 @@ class Pipeline:
         record: WorkRecord,
         is_new: bool,
         previous: dict[str, int | None],
+        decided: _OwnerDecisions | None = None,
     ) -> None:
         now = datetime.now(UTC)
         published = publication_date(record)
@@ -615,13 +665,20 @@ class Pipeline:
                 out.work_topics.append((work_id, topic_id, index == 0))
 
         resolved: set[int] = set()
-        for position, mention in enumerate(
-            mentions_for_work(record.authors, record.categories, year), start=1
-        ):
+        mentions = mentions_for_work(record.authors, record.categories, year)
+        # An owner's decisions outrank the names: a rejected record never gets the work back,
+        # a confirmed one keeps it even when the new version spells the name differently.
+        rejected = decided.rejected if decided else set()
+        pinned = decided.pinned(previous, [m.name.display for m in mentions]) if decided else {}
+        for position, mention in enumerate(mentions, start=1):
             name = mention.name
             author_id = previous.get(name.display)
-            if author_id is None or author_id in resolved:
-                author_id = self._resolve(out, replace(mention, coauthor_ids=frozenset(resolved)))
+            if author_id is None:
+                author_id = pinned.get(position)
+            if author_id is None or author_id in resolved or author_id in rejected:
+                author_id = self._resolve(
+                    out, replace(mention, coauthor_ids=frozenset(resolved)), exclude=rejected
+                )
             else:
                 self._remember(replace(mention, coauthor_ids=frozenset(resolved)), author_id)
             resolved.add(author_id)
@@ -641,8 +698,10 @@ class Pipeline:
                 if institution_id is not None:
                     out.authorship_institutions.append((work_id, position, institution_id))
 
-    def _resolve(self, out: _Batch, mention: Mention) -> int:
+    def _resolve(self, out: _Batch, mention: Mention, exclude: set[int] | None = None) -> int:
         candidates = self.index.by_key.get(mention.key, [])
+        if exclude:
+            candidates = [c for c in candidates if c.author_id not in exclude]
         decision = resolve(mention, candidates)
         if isinstance(decision, CreateNew):
             author_id = self._new_id("authors")
@@ -857,12 +916,29 @@ class Pipeline:
         )
 
 
+def refresh_planner_statistics(engine: Engine) -> None:
+    """After a bulk load the query planners still see the tables as they were before it
+    (on PostgreSQL, autovacuum's ANALYZE may come minutes later): the first reads then pick
+    scans over indexes. Both databases are told now, outside the run's transactions."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("ANALYZE")
+        else:
+            # Sampled (analysis_limit) so that it costs well under a second at a million
+            # works; rough statistics are all the planner needs to prefer the indexes.
+            connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+            connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
 def sync_taxonomy_on(connection: Connection) -> None:
     from sqlalchemy.orm import Session
 
     with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
         sync_taxonomy(session)
-        session.flush()
+        # Releases the savepoint into the caller's transaction; closing without it would
+        # roll the taxonomy back and leave a fresh database without topics.
+        session.commit()
 
 
 def fingerprint_of(path: Path) -> str:

@@ -194,14 +194,17 @@ def _refresh_search_names(connection: Connection) -> None:
 
     rows = connection.execute(
         text(f"""
-        SELECT v.author_id, v.name FROM author_name_variants v
+        SELECT v.author_id, a.display_name, v.name
+        FROM author_name_variants v JOIN authors a ON a.id = v.author_id
         WHERE v.author_id IN {AFFECTED} AND v.author_id IN (
             SELECT author_id FROM author_name_variants GROUP BY author_id HAVING COUNT(*) > 1)
         ORDER BY v.author_id, v.works_count DESC, v.name""")
     ).all()
     names: dict[int, list[str]] = {}
-    for author_id, name in rows:
-        names.setdefault(author_id, []).append(name)
+    for author_id, display_name, name in rows:
+        # The record's own display name comes first: an owner may have set one that no
+        # paper spells, and it must stay searchable after the next ingestion run.
+        names.setdefault(author_id, [display_name]).append(name)
     params = []
     for author_id, variants in names.items():
         words = dict.fromkeys([*variants, *(ascii_fold(v) for v in variants)])

@@ -51,8 +51,13 @@ class WorkOut(BaseModel):
     primary_category: str | None
     categories: list[str]
     topics: list[TopicRef]
-    authorships: list[AuthorshipOut]
+    authorships: list[AuthorshipOut] = Field(
+        description="In order. Lists and previews carry the first 100; the work itself, all."
+    )
     authors_count: int
+    is_authors_truncated: bool = Field(
+        default=False, description="True when `authorships` holds fewer than `authors_count`."
+    )
     versions: list[VersionOut]
     is_withdrawn: bool
     updated_date: date | None = Field(description="arXiv's last-update date of the record.")

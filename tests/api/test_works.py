@@ -119,6 +119,11 @@ def test_topics_tree_and_lists(client: TestClient, session: Session) -> None:
     assert "Topic Tester" in [r["display_name"] for r in authors["results"]]
     groups = client.get("/v1/topics", params={"level": "group", "per_page": 50}).json()
     assert {"grp_cs", "grp_math"} <= {g["code"] for g in groups["results"]}
+    # Topic rows are 32-bit: the largest one is a plain 404, anything longer a 422.
+    assert client.get("/v1/topics/T999999999").status_code == 404
+    too_long = client.get("/v1/topics/T99999999999/works")
+    assert too_long.status_code == 422
+    assert too_long.headers["content-type"] == "application/problem+json"
 
 
 def test_institutions(client: TestClient, session: Session) -> None:

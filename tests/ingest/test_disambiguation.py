@@ -4,14 +4,19 @@ properties (no given-name conflict is ever merged; candidate order never matters
 from __future__ import annotations
 
 import dataclasses
+import io
 import random
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine, text
 
+from app.core.settings import Settings
 from app.ingest.disambiguation import (
     DEFAULT_CONFIG,
     AuthorProfile,
@@ -28,8 +33,11 @@ from app.ingest.disambiguation import (
     resolve,
     update_profile,
 )
+from app.ingest.formats.snapshot import iter_snapshot
 from app.ingest.names import given_compatible, name_key
+from app.ingest.pipeline import Pipeline
 from app.ingest.records import ParsedName
+from tests.ingest.conftest import empty_catalogue
 
 
 def person(given: str, family: str) -> ParsedName:
@@ -130,7 +138,7 @@ def test_two_wei_wangs_in_unrelated_fields_stay_apart() -> None:
     m = mention("Wei", "Wang", ["cs.CL"], 2018, ["zhang:y", "liu:q"])
     decision = resolve(m, [WEI_HEP])
     assert isinstance(decision, CreateNew)
-    assert decision.reasons[1] == "author-5: name=exact field=disjoint years=within score=1.50"
+    assert decision.reasons[1] == "author-5: name=exact field=disjoint years=within score=0.50"
     # ...and the second Wei Wang, once created, attracts his own next paper.
     wei_nlp = profile_from_mention(6, m)
     again = mention("Wei", "Wang", ["cs.CL", "cs.AI"], 2019, ["zhang:y"])
@@ -159,19 +167,21 @@ def test_every_number_quoted_in_the_docs() -> None:
     wei_nlp = profile_from_mention(6, first)
     second = mention("Wei", "Wang", ["cs.CL", "cs.AI"], 2019, ["zhang:y"])
     assert (total(first, WEI_HEP), total(second, wei_nlp), total(second, WEI_HEP)) == (
-        1.5,
+        0.5,
         8.0,
-        1.5,
+        0.5,
     )
     w_hep = mention("W.", "Wang", ["hep-th"], 2010, ["a:b"])
     assert total(w_hep, WEI_HEP) == 5.5
     assert matched(resolve(w_hep, [WEI_HEP, wei_nlp])) == 5
     w_nlp = mention("W.", "Wang", ["cs.CL"], 2019)
-    assert (total(w_nlp, wei_nlp), total(w_nlp, WEI_HEP)) == (2.5, -1.0)
+    assert (total(w_nlp, wei_nlp), total(w_nlp, WEI_HEP)) == (2.5, -2.0)
     assert isinstance(resolve(w_nlp, [WEI_HEP, wei_nlp]), CreateNew)
 
     assert total(mention("Wei", "Wang", ["hep-th"]), WEI_HEP) == 4.5
-    assert total(mention("Wei", "Wang", ["q-bio.NC"]), WEI_HEP) == 1.0
+    assert total(mention("Wei", "Wang", ["q-bio.NC"]), WEI_HEP) == 0.0
+    # One shared coauthor does not carry an exact name across to an unrelated field.
+    assert total(mention("Wei", "Wang", ["q-bio.NC"], 2010, ["a:b"]), WEI_HEP) == 3.5
 
     tao = profile(1, "Tao", "Terence", categories={"math.CA": 5}, years=(2000, 2010))
     assert total(mention("Terence", "Tao", ["math.CA"], 2012), tao) == 5.0
@@ -468,6 +478,328 @@ def test_candidate_order_does_not_change_any_decision() -> None:
     assert _ingest(corpus, random.Random(1)) == _ingest(corpus, random.Random(2))
 
 
+# --- common names: the "Yang Liu" snowball -------------------------------------------------
+
+YL_A = ["Hao Chen", "Min Zhou", "Rui Xu"]
+YL_B = ["Anna Berg", "Tomas Novak", "Ivan Petrov"]
+YL_C = ["Kenji Sato", "Mei Tanaka", "Sofia Rossi"]
+
+
+def _paper(
+    byline: list[tuple[str, str]], categories: list[str], year: int
+) -> tuple[list[ParsedName], list[str], int]:
+    """A work from (as written, who it really is) pairs; the labels stay out of the names."""
+    authors = []
+    for written, _ in byline:
+        given, _, family = written.rpartition(" ")
+        authors.append(person(given, family))
+    return authors, categories, year
+
+
+def _clusters(
+    papers: list[tuple[list[tuple[str, str]], list[str], int]],
+) -> dict[str, set[int]]:
+    """Replay the papers as the pipeline does; the author ids each real person ended up in."""
+    corpus = [_paper(byline, cats, year) for byline, cats, year in papers]
+    decisions = _ingest(corpus)
+    labels = [who for byline, _, _ in papers for _, who in byline]
+    found: dict[str, set[int]] = {}
+    for who, (author_id, _) in zip(labels, decisions, strict=True):
+        found.setdefault(who, set()).add(author_id)
+    return found
+
+
+def _with(
+    who: str, written: str, group: list[str], picks: tuple[int, ...] = ()
+) -> list[tuple[str, str]]:
+    """A byline: `who` written as `written`, then the picked members of their group."""
+    return [(written, who)] + [(group[i], group[i]) for i in picks]
+
+
+def test_namesakes_in_one_field_with_their_own_coauthors_stay_apart() -> None:
+    # The snowball, in miniature: three different Yang Lius publish in cs.LG, each with
+    # their own group. The first has an established record when the others appear; the
+    # third appears when the first two have. Disjoint coauthor groups, same name, same field.
+    papers = [
+        (_with("A", "Yang Liu", YL_A, (0, 1)), ["cs.LG"], 2015),
+        (_with("A", "Yang Liu", YL_A, (1, 2)), ["cs.LG"], 2015),
+        (_with("A", "Yang Liu", YL_A, (0, 2)), ["cs.LG", "stat.ML"], 2016),
+        (_with("B", "Yang Liu", YL_B, (0, 1)), ["cs.LG"], 2016),
+        (_with("B", "Yang Liu", YL_B, (1, 2)), ["cs.LG"], 2016),
+        (_with("A", "Yang Liu", YL_A, (0, 1, 2)), ["cs.LG"], 2017),
+        (_with("B", "Yang Liu", YL_B, (0, 2)), ["cs.LG", "cs.AI"], 2017),
+        (_with("C", "Yang Liu", YL_C, (0, 1)), ["cs.LG"], 2017),
+        (_with("C", "Yang Liu", YL_C, (1, 2)), ["cs.LG"], 2018),
+        (_with("A", "Yang Liu", YL_A, (2,)), ["cs.LG"], 2018),
+        (_with("B", "Yang Liu", YL_B, (1,)), ["cs.LG"], 2018),
+        (_with("C", "Yang Liu", YL_C, (0, 2)), ["cs.LG"], 2019),
+        (_with("A", "Y. Liu", YL_A, (0, 1)), ["cs.LG"], 2019),
+        (_with("C", "Y. Liu", YL_C, (2,)), ["cs.LG"], 2020),
+    ]
+    found = _clusters(papers)
+    for who in ("A", "B", "C"):
+        assert len(found[who]) == 1, who  # each Yang Liu is one record...
+    assert len(found["A"] | found["B"] | found["C"]) == 3  # ...and they are three
+    for name in YL_A + YL_B + YL_C:
+        assert len(found[name]) == 1, name
+
+
+def test_one_person_with_varying_initials_and_shared_coauthors_stays_one() -> None:
+    group = ["Zhiyuan Liu", "Xinyu Chen", "Jie Zhou"]
+    papers = [
+        (_with("MS", "Maosong Sun", group, (0, 1)), ["cs.CL"], 2012),
+        (_with("MS", "M. Sun", group, (0,)), ["cs.CL"], 2013),
+        (_with("MS", "M. S. Sun", group, (1, 2)), ["cs.CL", "cs.AI"], 2014),
+        (_with("MS", "Maosong Sun", group, (2,)), ["cs.AI"], 2015),
+        (_with("MS", "M. Sun", group, (0, 1, 2)), ["cs.CL"], 2016),
+        (_with("MS", "Maosong Sun", group), ["cs.CL"], 2017),  # solo: nothing against it
+    ]
+    # A namesake in another field, and a different full given name in the same one.
+    papers.insert(2, ([("Mingyu Sun", "MY"), ("Hao Chen", "Hao Chen")], ["cs.CL"], 2013))
+    papers.insert(4, ([("Maosong Sun", "MS2"), ("Rui Xu", "Rui Xu")], ["astro-ph.GA"], 2014))
+    found = _clusters(papers)
+    assert len(found["MS"]) == 1
+    assert found["MY"].isdisjoint(found["MS"])
+    assert found["MS2"].isdisjoint(found["MS"])
+
+
+def test_four_namesakes_in_unrelated_fields_with_no_shared_coauthors_stay_apart() -> None:
+    # Four Yang Lius, each in a field the others never touch and with a group of their own,
+    # interleaved from their very first paper: nothing but the name is shared.
+    groups = {
+        "ML": (["Hao Chen", "Min Zhou", "Rui Xu"], ["cs.LG"]),
+        "HEP": (["Anna Berg", "Tomas Novak", "Ivan Petrov"], ["hep-th"]),
+        "BIO": (["Kenji Sato", "Mei Tanaka", "Sofia Rossi"], ["q-bio.NC"]),
+        "GEO": (["Lena Vogt", "Omar Haddad", "Pia Lund"], ["math.AG"]),
+    }
+    papers = []
+    for year in range(2015, 2019):
+        for who, (group, categories) in groups.items():
+            written = "Y. Liu" if year == 2018 else "Yang Liu"
+            picks = ((year % 3, (year + 1) % 3),) if year % 2 else ((year % 3,),)
+            papers.append((_with(who, written, group, picks[0]), categories, year))
+    found = _clusters(papers)
+    for who in groups:
+        assert len(found[who]) == 1, who
+    assert len(set().union(*(found[who] for who in groups))) == 4
+
+
+def test_a_weaker_candidate_that_knows_a_coauthor_beats_an_ineligible_stronger_one() -> None:
+    # Record 40 ranks first on name and field but knows none of the paper's coauthors;
+    # record 41, written "Y. Liu", shares one. The paper is 41's, not a new record.
+    initials = profile(
+        41, "Liu", "Y.", categories={"cs.AI": 2}, years=(2000, 2005), coauthors=["berg:a"]
+    )
+    m = mention("Yang", "Liu", ["cs.LG"], 2016, ["berg:a", "novak:t"])
+    strong, weak = evaluate(m, ESTABLISHED), evaluate(m, initials)
+    assert strong.total == 5.0  # the numbers of the docs' "Yang Liu" example
+    assert weak.total == pytest.approx(4.2)
+    assert strong.unknown_coauthors
+    assert weak.corroborated
+    assert matched(resolve(m, [ESTABLISHED, initials])) == 41
+    assert matched(resolve(m, [initials, ESTABLISHED])) == 41
+
+
+def _snapshot_line(arxiv_id: str, byline: list[tuple[str, str]], cats: list[str], year: int) -> str:
+    authors = [written for written, _ in byline]
+    parsed = [[w.rpartition(" ")[2], w.rpartition(" ")[0], ""] for w in authors]
+    return orjson.dumps(
+        {
+            "id": arxiv_id,
+            "authors": ", ".join(authors),
+            "title": f"Paper {arxiv_id}",
+            "categories": " ".join(cats),
+            "abstract": "An abstract.",
+            "versions": [{"version": "v1", "created": f"Mon, 2 Mar {year} 10:00:00 GMT"}],
+            "update_date": f"{year}-03-02",
+            "authors_parsed": parsed,
+        }
+    ).decode()
+
+
+def _pipeline_run(engine: Engine, lines: list[str], fingerprint: str, errors: Path) -> None:
+    Pipeline(
+        engine,
+        Settings(),
+        source="test",
+        fmt="snapshot",
+        fingerprint=fingerprint,
+        errors_path=errors,
+        batch_size=3,
+    ).run(iter_snapshot(io.BytesIO("\n".join(lines).encode() + b"\n")))
+
+
+def _filed(engine: Engine) -> dict[tuple[str, int], int]:
+    with engine.connect() as connection:
+        return {
+            (row.arxiv_id, row.position): row.author_id
+            for row in connection.execute(
+                text(
+                    "SELECT w.arxiv_id, a.position, a.author_id FROM authorships a "
+                    "JOIN works w ON w.id = a.work_id"
+                )
+            )
+        }
+
+
+SNOWBALL = [
+    (_with("A", "Yang Liu", YL_A, (0, 1)), ["cs.LG"], 2015),
+    (_with("A", "Yang Liu", YL_A, (1, 2)), ["cs.LG"], 2015),
+    (_with("A", "Yang Liu", YL_A, (0, 2)), ["cs.LG"], 2016),
+    (_with("MS", "Maosong Sun", YL_A, (0,)), ["cs.CL"], 2016),
+    (_with("B", "Yang Liu", YL_B, (0, 1)), ["cs.LG"], 2016),
+    (_with("B", "Yang Liu", YL_B, (1, 2)), ["cs.LG"], 2017),
+    (_with("MS", "M. Sun", YL_A, (0, 1)), ["cs.CL"], 2017),
+    (_with("A", "Y. Liu", YL_A, (0, 1)), ["cs.LG"], 2018),
+]
+
+
+def _as_people(filed: dict[tuple[str, int], int]) -> dict[str, set[int]]:
+    people: dict[str, set[int]] = {}
+    for n, (byline, _, _) in enumerate(SNOWBALL):
+        for position, (_, who) in enumerate(byline, start=1):
+            people.setdefault(who, set()).add(filed[(f"1501.{n:05d}", position)])
+    return people
+
+
+def _partition(filed: dict[tuple[str, int], int]) -> set[frozenset[tuple[str, int]]]:
+    """Which authorships share a record, whatever the ids are."""
+    groups: dict[int, set[tuple[str, int]]] = {}
+    for slot, author_id in filed.items():
+        groups.setdefault(author_id, set()).add(slot)
+    return {frozenset(group) for group in groups.values()}
+
+
+def test_a_later_run_decides_as_one_run_would_and_keeps_existing_ids(
+    fresh_engine: Engine, tmp_path: Path
+) -> None:
+    lines = [
+        _snapshot_line(f"1501.{n:05d}", byline, cats, year)
+        for n, (byline, cats, year) in enumerate(SNOWBALL)
+    ]
+    _pipeline_run(fresh_engine, lines, "together", tmp_path / "e1.jsonl")
+    together = _filed(fresh_engine)
+    empty_catalogue(fresh_engine)
+
+    _pipeline_run(fresh_engine, lines[:4], "first", tmp_path / "e2.jsonl")
+    before = _filed(fresh_engine)
+    _pipeline_run(fresh_engine, lines[4:], "second", tmp_path / "e3.jsonl")
+    after = _filed(fresh_engine)
+    # A later run never moves an authorship that an earlier run filed...
+    assert {k: after[k] for k in before} == before
+    # ...and groups the authorships exactly as one run over the whole input does.
+    assert _partition(after) == _partition(together)
+    in_two_runs = _as_people(after)
+    assert in_two_runs["A"].isdisjoint(in_two_runs["B"])
+    assert len(in_two_runs["MS"]) == 1  # "M. Sun" joined "Maosong Sun" across the runs
+
+
+ESTABLISHED = profile(
+    40,
+    "Liu",
+    "Yang",
+    categories={"cs.LG": 3},
+    years=(2015, 2016),
+    coauthors=["chen:h", "zhou:m", "xu:r"],
+    coauthor_slots=6,  # three works with two of the three each: half the slots are repeats
+)
+
+
+def test_a_full_list_of_strangers_is_not_attached_on_name_and_field_alone() -> None:
+    m = mention("Yang", "Liu", ["cs.LG"], 2016, ["berg:a", "novak:t"])
+    evidence = evaluate(m, ESTABLISHED)
+    assert (evidence.total, evidence.unknown_coauthors) == (5.0, 2)
+    decision = resolve(m, [ESTABLISHED])
+    assert isinstance(decision, CreateNew)
+    assert decision.reasons == (
+        "unknown-coauthors",
+        "author-40: name=exact coauthors=none-of-2 field=category years=within score=5.00",
+    )
+    # One known coauthor settles it; a solo paper or a single stranger is not evidence
+    # against the record; nor are strangers to a record whose coauthors rarely return.
+    known = mention("Yang", "Liu", ["cs.LG"], 2016, ["berg:a", "xu:r"])
+    assert evaluate(known, ESTABLISHED).total == 8.0
+    assert matched(resolve(known, [ESTABLISHED])) == 40
+    assert matched(resolve(mention("Yang", "Liu", ["cs.LG"], 2016), [ESTABLISHED])) == 40
+    assert matched(resolve(mention("Yang", "Liu", ["cs.LG"], 2016, ["berg:a"]), [ESTABLISHED]))
+    open_record = dataclasses.replace(ESTABLISHED, coauthor_slots=4)
+    assert matched(resolve(m, [open_record])) == 40
+    # The same ORCID on both sides overrides it; so does turning the rule off.
+    orcid = "0000-0002-1825-0097"
+    with_orcid = dataclasses.replace(ESTABLISHED, orcid=orcid)
+    assert matched(resolve(dataclasses.replace(m, orcid=orcid), [with_orcid])) == 40
+    assert matched(resolve(m, [ESTABLISHED], DisambiguationConfig(returning_coauthors=1.0)))
+
+
+def test_update_profile_counts_coauthor_slots() -> None:
+    first = profile_from_mention(1, mention("Yang", "Liu", ["cs.LG"], 2015, ["chen:h", "zhou:m"]))
+    second = update_profile(first, mention("Yang", "Liu", ["cs.LG"], 2015, ["zhou:m", "xu:r"]))
+    assert (first.coauthor_slots, second.coauthor_slots, len(second.coauthor_keys)) == (2, 4, 3)
+
+
+def test_coauthors_matched_by_key_count_less_on_records_with_many_keys() -> None:
+    keys = [f"k{i:03d}:x" for i in range(160)]
+    big = profile(7, "Liu", "Yang", categories={"cs.LG": 60}, coauthors=keys)
+    by_key = evaluate(mention("Yang", "Liu", ["cs.LG"], None, ["k001:x"]), big)
+    # 80 / 160 keys: the shared key counts one half, 6 * (1 - 0.5 ** 0.5) = 1.76 points.
+    assert by_key.shared_coauthors == 1
+    assert by_key.coauthor_weight == pytest.approx(0.5)
+    assert by_key.total == pytest.approx(3.0 + 6 * (1 - 0.5**0.5) + 1.5)
+    assert "coauthor-weight=0.50" in by_key.reasons
+    # Matched by author id, the same coauthor counts fully.
+    with_ids = dataclasses.replace(big, coauthor_ids=frozenset({501}))
+    m = dataclasses.replace(
+        mention("Yang", "Liu", ["cs.LG"], None, ["k001:x"]), coauthor_ids=frozenset({501})
+    )
+    assert evaluate(m, with_ids).coauthor_weight == 1.0
+    # Small records are untouched: the worked examples above keep their numbers.
+    assert (
+        evaluate(mention("M.", "Sun", ["cs.CL"], None, ["liu:z"]), MAOSONG).coauthor_weight == 1.0
+    )
+
+
+def test_a_rarely_used_category_counts_as_its_archive() -> None:
+    record = profile(3, "Liu", "Yang", categories={"cond-mat.str-el": 40, "quant-ph": 2})
+    record = dataclasses.replace(record, works_count=40)
+    assert evaluate(mention("Yang", "Liu", ["quant-ph"]), record).overlap is FieldOverlap.ARCHIVE
+    used = dataclasses.replace(record, categories={"cond-mat.str-el": 40, "quant-ph": 6})
+    assert evaluate(mention("Yang", "Liu", ["quant-ph"]), used).overlap is FieldOverlap.CATEGORY
+    # Aliases and old archive codes on the record add up under their canonical category.
+    legacy = profile(4, "Kollar", "Janos", categories={"alg-geom": 3, "math.AG": 2, "math.NT": 40})
+    legacy = dataclasses.replace(legacy, works_count=45)
+    old = mention("Janos", "Kollar", ["math.AG"])
+    assert evaluate(old, legacy).overlap is FieldOverlap.CATEGORY
+
+
+def test_a_record_signing_for_another_collaboration_is_not_chosen() -> None:
+    # Alphabetical neighbours on two rosters share keys by chance; the collaboration differs.
+    config = DisambiguationConfig(max_full_coauthors=3, coauthor_window=2)
+    atlas = ParsedName("ATLAS Collaboration", "ATLAS Collaboration", is_collaboration=True)
+    cms = ParsedName("CMS Collaboration", "CMS Collaboration", is_collaboration=True)
+    neighbours = [person("J.", "Lee"), person("J.", "Li"), person("X.", "Li")]
+    on_atlas = mentions_for_work([atlas, *neighbours], ["hep-ex"], 2012, config)
+    on_cms = mentions_for_work([cms, *neighbours], ["hep-ex"], 2012, config)
+    assert on_atlas[2].collaborations == {"atlascollaboration:"}
+    assert on_atlas[0].collaborations == frozenset()  # a collaboration is not its own member
+    record = profile_from_mention(9, on_atlas[2])
+    assert evaluate(on_cms[2], record).blocked == "collaboration-conflict"
+    assert matched(resolve(on_atlas[2], [record])) == 9
+    # A record that never signed for a collaboration is not in conflict with one.
+    solo = profile(10, "Li", "J.", categories={"hep-ex": 3}, coauthors=["lee:j"])
+    assert evaluate(on_cms[2], solo).blocked is None
+
+
+def test_collaboration_memo_follows_update_profile() -> None:
+    atlas = ParsedName("ATLAS Collaboration", "ATLAS Collaboration", is_collaboration=True)
+    cms_name = ParsedName("CMS Collaboration", "CMS Collaboration", is_collaboration=True)
+    plain = profile_from_mention(1, mention("J.", "Li", ["hep-ex"], 2010, ["lee:j"]))
+    cms = mentions_for_work([cms_name, person("J.", "Li")], ["hep-ex"], 2012)[1]
+    assert evaluate(cms, plain).blocked is None  # fills the memo: no collaboration yet
+    on_atlas = mentions_for_work([atlas, person("J.", "Li")], ["hep-ex"], 2011)[1]
+    grown = update_profile(plain, on_atlas)
+    assert evaluate(cms, grown).blocked == "collaboration-conflict"
+
+
 # --- properties --------------------------------------------------------------------------
 
 given_names = st.sampled_from([*GIVENS, "Jean-Pierre", "J.-P.", "Jean", "Pavel M.", "P. M."])
@@ -501,6 +833,7 @@ def profile_lists(draw: st.DrawFn) -> list[AuthorProfile]:
                 categories=Counter(draw(category_sets)),
                 first_year=first,
                 last_year=first + draw(st.integers(0, 15)),
+                coauthor_slots=draw(st.integers(0, 12)),
             )
         )
     return records
@@ -529,13 +862,23 @@ def test_decision_is_independent_of_candidate_order(
 
 @settings(max_examples=200)
 @given(mentions(), profile_lists())
-def test_the_winner_scores_highest(m: Mention, records: list[AuthorProfile]) -> None:
+def test_the_winner_scores_highest_among_the_eligible(
+    m: Mention, records: list[AuthorProfile]
+) -> None:
     decision = resolve(m, records)
+    eligible = [
+        e
+        for e in (evaluate(m, p) for p in records)
+        if e.blocked is None
+        and e.total >= DEFAULT_CONFIG.match_threshold
+        and (not e.unknown_coauthors or e.corroborated)
+    ]
     if isinstance(decision, MatchExisting):
-        scores = [evaluate(m, p) for p in records if evaluate(m, p).blocked is None]
-        assert decision.score == max(e.total for e in scores)
-        tied = [e.author_id for e in scores if e.total == decision.score]
+        assert decision.score == max(e.total for e in eligible)
+        tied = [e.author_id for e in eligible if e.total == decision.score]
         assert decision.author_id == min(tied)
+    else:
+        assert not eligible
 
 
 @settings(max_examples=200)

@@ -30,7 +30,7 @@ def test_real_feed(arxiv_data: Path) -> None:
     assert isinstance(second, WorkRecord)
 
     assert first.arxiv_id == "2510.14968"
-    assert first.position == "entry 1"
+    assert first.position == "entry 1 (line 10)"
     assert first.title == (
         "RDD: Retrieval-Based Demonstration Decomposer for Planner Alignment in Long-Horizon Tasks"
     )
@@ -116,7 +116,7 @@ def test_api_error_entry() -> None:
     assert page.error_message == "incorrect id format for 1234"
     [error] = page.records
     assert isinstance(error, RecordError)
-    assert error.position == "entry 1"
+    assert error.position == "entry 1 (line 4)"
 
 
 def test_bad_entry_and_broken_feed() -> None:
@@ -129,7 +129,7 @@ def test_bad_entry_and_broken_feed() -> None:
     assert [type(r).__name__ for r in page.records] == ["WorkRecord", "RecordError", "WorkRecord"]
     error = page.records[1]
     assert isinstance(error, RecordError)
-    assert error.position == "entry 2"
+    assert error.position == "entry 2 (line 4)"
     assert "malformed arXiv id" in error.reason
 
     broken = parse_atom_feed((FEED_HEAD + good + "<entry><id>http://arxiv.org/ab").encode())

@@ -164,3 +164,33 @@ def test_ingested_data_served_through_http(
         found = client.get("/v1/works", params={"q": "diphoton"}).json()
         assert "0704.0001" in [w["ids"]["arxiv"] for w in found["results"]]
         assert client.get("/v1/topics/hep-ph").json()["works_count"] >= 1
+
+
+def test_a_run_on_an_empty_database_loads_the_taxonomy_first(
+    fresh_engine: Engine, tmp_path: Path
+) -> None:
+    from app.models import Topic, WorkTopic
+    from app.topics.sync import sync_taxonomy
+
+    with fresh_engine.begin() as connection:
+        connection.execute(text("UPDATE topics SET parent_id = NULL"))
+        connection.execute(text("DELETE FROM topics"))
+    record = (
+        b'{"id":"0704.0001","authors":"A. Person, B. Other","title":"T","abstract":"A.",'
+        b'"categories":"hep-ph math.CO","versions":[{"version":"v1",'
+        b'"created":"Mon, 2 Apr 2007 19:18:42 GMT"}],"update_date":"2008-11-13"}\n'
+    )
+    try:
+        _run(fresh_engine, record, "taxonomy", tmp_path)
+        with Session(fresh_engine) as session:
+            codes = set(session.scalars(select(Topic.code)))
+            assert {"hep-ph", "math.CO", "math", "grp_math"} <= codes
+            primary_first = session.scalars(
+                select(Topic.code)
+                .join(WorkTopic, WorkTopic.topic_id == Topic.id)
+                .order_by(WorkTopic.is_primary.desc(), Topic.code)
+            ).all()
+            assert primary_first == ["hep-ph", "math.CO"]
+    finally:
+        with Session(fresh_engine) as session, session.begin():
+            sync_taxonomy(session)

@@ -27,7 +27,12 @@ from typing import Any, Final
 from lxml import etree  # type: ignore[import-untyped, unused-ignore]
 
 from app.ingest.enrich import split_dois
-from app.ingest.formats.common import BinaryReader, parse_arxiv_id, parse_iso_datetime
+from app.ingest.formats.common import (
+    BinaryReader,
+    fit_for_storage,
+    parse_arxiv_id,
+    parse_iso_datetime,
+)
 from app.ingest.formats.xmlutil import (
     children,
     first_child,
@@ -127,7 +132,7 @@ def _entry(el: Any, position: str) -> WorkRecord:
         for link in children(el, "link"):
             if str(link.get("title") or "") == "doi":
                 dois = split_dois(str(link.get("href") or ""))
-    return WorkRecord(
+    record = WorkRecord(
         arxiv_id=arxiv_id,
         title=title,
         abstract=_text(first_child(el, "summary")),
@@ -141,6 +146,10 @@ def _entry(el: Any, position: str) -> WorkRecord:
         comments=strip_or_none(_text(first_child(el, "comment"))),
         position=position,
     )
+    try:
+        return fit_for_storage(record)
+    except ValueError as exc:
+        raise _BadEntry(str(exc), arxiv_id) from None
 
 
 class _AtomReader:
@@ -193,7 +202,10 @@ class _AtomReader:
             yield RecordError("document", reason)
 
     def _record(self, el: Any, n: int) -> ParseResult:
-        position = f"entry {n}"
+        line = el.sourceline
+        # The line as well as the number: entries can be pages long, and a person fixing the
+        # file opens it at a line.
+        position = f"entry {n} (line {line})" if line else f"entry {n}"
         if _API_ERROR_MARK in _text(first_child(el, "id")):
             message = _text(first_child(el, "summary")) or "unknown API error"
             self.page.error_message = message

@@ -1,4 +1,5 @@
-"""Field parsers shared by the format parsers: arXiv ids, arXiv's dates, categories.
+"""Field parsers shared by the format parsers: arXiv ids, arXiv's dates, categories, and
+the last check every record passes before it leaves a parser (`fit_for_storage`).
 
 Each function validates as it parses and raises `ValueError` with a message fit for a
 `RecordError.reason`; the format parsers catch it per record, so one bad field costs one
@@ -11,8 +12,13 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Final, Protocol
 
+from app.ingest.records import WorkRecord
+
 __all__ = [
+    "MAX_VERSION",
+    "STORED_WIDTHS",
     "BinaryReader",
+    "fit_for_storage",
     "parse_arxiv_date",
     "parse_arxiv_id",
     "parse_iso_date",
@@ -40,6 +46,11 @@ _ID_PREFIXES: Final = re.compile(
 )
 
 
+# arXiv's most revised papers have a few dozen versions; anything past this is damage, and
+# past 2**31 it no longer fits the integer column it is stored in.
+MAX_VERSION: Final = 9999
+
+
 def parse_arxiv_id(raw: str) -> tuple[str, int | None]:
     """`"0704.0001v2"` -> `("0704.0001", 2)`; `"math.AG/0101001"` -> `("math/0101001", None)`.
 
@@ -53,6 +64,8 @@ def parse_arxiv_id(raw: str) -> tuple[str, int | None]:
     vm = _VERSION_SUFFIX.search(s)
     if vm is not None:
         version = int(vm.group(1))
+        if not 1 <= version <= MAX_VERSION:
+            raise ValueError(f"malformed arXiv id {raw.strip()[:60]!r}: version {version}")
         s = s[: vm.start()]
     m = _NEW_ID.match(s)
     if m is not None:
@@ -148,11 +161,52 @@ _VERSION_LABEL: Final = re.compile(r"^\s*[vV](\d+)\s*$")
 def parse_version_label(raw: str) -> int:
     """`"v2"` -> 2; raises `ValueError` for anything else (`"2"`, `"v0"`, `"vx"`)."""
     m = _VERSION_LABEL.match(raw)
-    if m is None or int(m.group(1)) < 1:
-        raise ValueError(f"bad version label {raw!r}")
+    if m is None or not 1 <= int(m.group(1)) <= MAX_VERSION:
+        raise ValueError(f"bad version label {raw[:60]!r}")
     return int(m.group(1))
 
 
 def split_categories(raw: str) -> list[str]:
     """`"hep-ph math.CO hep-ph"` -> `["hep-ph", "math.CO"]`: primary first, no duplicates."""
     return list(dict.fromkeys(raw.split()))
+
+
+# Widths of the columns these fields are written to as they are (`app.models.works.Work`;
+# the pure parsers import no database code, and tests/ingest/test_fuzz_parsers.py checks
+# the two agree). PostgreSQL refuses a longer value, and with it the whole batch.
+STORED_WIDTHS: Final = {
+    "doi": 255,
+    "license": 255,
+    "submitter": 500,
+    "category": 64,  # the primary category has its own column
+    "categories": 500,  # all codes, space-joined
+}
+
+
+def fit_for_storage(record: WorkRecord) -> WorkRecord:
+    """Make a parsed record safe to write, or raise `ValueError` saying why it cannot be.
+
+    Hostile or damaged input must cost one record, not a batch refused by the database:
+    DOIs too long to be real are dropped (a work without a DOI is still a work), an
+    over-long submitter name is cut (it is display text), and a licence or category list
+    that does not fit is an error, since cutting a code or URL would store a wrong one.
+    NUL characters are the snapshot parser's business (JSON can carry them, XML cannot).
+    """
+    if any(len(d) > STORED_WIDTHS["doi"] for d in record.dois):
+        record.dois = [d for d in record.dois if len(d) <= STORED_WIDTHS["doi"]]
+    if record.submitter is not None and len(record.submitter) > STORED_WIDTHS["submitter"]:
+        record.submitter = record.submitter[: STORED_WIDTHS["submitter"]].rstrip()
+    if record.license is not None and len(record.license) > STORED_WIDTHS["license"]:
+        raise ValueError(f"license: longer than {STORED_WIDTHS['license']} characters")
+    for code in record.categories:
+        if len(code) > STORED_WIDTHS["category"]:
+            raise ValueError(
+                f"categories: {code[:40]!r}... is not a category code "
+                f"(longer than {STORED_WIDTHS['category']} characters)"
+            )
+    if len(" ".join(record.categories)) > STORED_WIDTHS["categories"]:
+        raise ValueError(
+            f"categories: {len(record.categories)} codes, longer than "
+            f"{STORED_WIDTHS['categories']} characters together"
+        )
+    return record

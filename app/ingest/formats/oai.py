@@ -41,6 +41,7 @@ from app.ingest.enrich import split_dois
 from app.ingest.formats.categories import category_from_set_spec, category_from_subject
 from app.ingest.formats.common import (
     BinaryReader,
+    fit_for_storage,
     parse_arxiv_date,
     parse_arxiv_id,
     parse_iso_date,
@@ -333,7 +334,10 @@ def _parse_record(el: Any, position: str) -> ParseResult:
     record = parse(payload, header_id, set_specs)
     record.datestamp = datestamp
     record.position = position
-    return record
+    try:
+        return fit_for_storage(record)
+    except ValueError as exc:
+        raise _BadRecord(str(exc), record.arxiv_id) from None
 
 
 class _OaiReader:

@@ -28,6 +28,7 @@ import orjson
 from app.ingest.enrich import split_dois
 from app.ingest.formats.common import (
     BinaryReader,
+    fit_for_storage,
     parse_arxiv_date,
     parse_arxiv_id,
     parse_iso_date,
@@ -129,7 +130,7 @@ def _record(obj: dict[str, Any], position: str) -> WorkRecord:
         except ValueError as exc:
             raise _BadField(f"update_date: {exc}") from None
     submitter = _opt_str(obj, "submitter")
-    return WorkRecord(
+    record = WorkRecord(
         arxiv_id="",  # set by the caller, which validated it
         title=title,
         abstract=collapse_ws(_opt_str(obj, "abstract") or ""),
@@ -146,6 +147,21 @@ def _record(obj: dict[str, Any], position: str) -> WorkRecord:
         submitter=decode_latex(submitter) if submitter else None,
         position=position,
     )
+    try:
+        return fit_for_storage(record)
+    except ValueError as exc:
+        raise _BadField(str(exc)) from None
+
+
+def _without_nul(value: Any) -> Any:
+    """`value` with NUL characters removed from every string in it, keys included."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    return value
 
 
 def _json_error(line: bytes, exc: orjson.JSONDecodeError) -> str:
@@ -169,6 +185,11 @@ def parse_snapshot_line(line: bytes, position: str) -> ParseResult | None:
         return RecordError(position, _json_error(line, exc))
     if not isinstance(obj, dict):
         return RecordError(position, f"expected a JSON object, got {_type_name(obj)}")
+    if b"\\u0000" in line:
+        # JSON may escape a NUL; PostgreSQL text cannot hold one and would refuse the whole
+        # batch. It carries no meaning in metadata, so it goes (checked on the raw bytes:
+        # real lines never contain the escape, so the walk is almost never paid for).
+        obj = _without_nul(obj)
     raw_id = obj.get("id")
     if not isinstance(raw_id, str) or not raw_id.strip():
         what = "missing" if raw_id is None else f"not a non-empty string ({_type_name(raw_id)})"

@@ -62,7 +62,27 @@ def text_of(el: Any | None) -> str:
     """All text inside `el` (entities left unexpanded contribute nothing), or "" ."""
     if el is None:
         return ""
-    return "".join(t for t in el.itertext() if isinstance(t, str))
+    text = "".join(el.itertext())
+    if "&" not in text:
+        return text
+    # `itertext` gives an unexpanded entity as its reference, "&xxe;": hostile documents
+    # would put that in titles. Only text holding an "&" can contain one, so only such
+    # text pays for the walk in Python.
+    parts: list[str] = []
+    _collect_text(el, parts)
+    return "".join(parts)
+
+
+def _collect_text(el: Any, parts: list[str]) -> None:
+    # Recursion is bounded: without huge_tree libxml2 refuses documents nested deeper
+    # than 256 levels.
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
 
 def children(el: Any, name: str) -> list[Any]:
