@@ -14,14 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from app.accounts.schemas import Email
 from app.authors.schemas import AuthorRef
 from app.core.ids import AUTHOR_REF_PATTERN
-from app.core.schemas import NO_NUL_PATTERN, SOME_TEXT_PATTERN
+from app.core.schemas import NO_NUL_PATTERN, NOT_SPACE_CLASS, SOME_TEXT_PATTERN
 
 ORCID_PATTERN = r"^(https?://orcid\.org/)?[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
 ARXIV_ID_PATTERN = (
     r"^(arXiv:)?([0-9]{4}\.[0-9]{4,5}|[a-z][a-z-]{1,20}(\.[A-Z]{2})?/[0-9]{7})(v[0-9]{1,3})?$"
 )
 WORK_REF_PATTERN = r"^W[1-9][0-9]{0,17}$"
-HOMEPAGE_PATTERN = r"^https?://[^\s\x00/]+(/[^\s\x00]*)?$"
+# A host without spaces or slashes, then any path without spaces (see NOT_SPACE_CLASS).
+HOMEPAGE_PATTERN = rf"^https?://{NOT_SPACE_CLASS[:-1]}/]+(/{NOT_SPACE_CLASS}*)?$"
 
 Homepage = Annotated[str, Field(max_length=500, pattern=HOMEPAGE_PATTERN)]
 Reason = Annotated[str, Field(min_length=1, max_length=2000, pattern=SOME_TEXT_PATTERN)]
