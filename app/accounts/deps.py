@@ -1,9 +1,10 @@
 """Who is calling: bearer-token authentication as FastAPI dependencies.
 
 `CurrentAccount` requires a valid token (401 otherwise) and puts the OAuth2 password flow
-in the OpenAPI spec; `AdminAccount` also requires the admin role (403). `optional_viewer`
-is for public reads that look different to a logged-in viewer: it reads the header itself,
-so the operation is not documented as secured, and an invalid token simply means anonymous.
+in the OpenAPI spec; `AdminAccount` also requires the admin role (403). Public reads that look different to a
+logged-in viewer (the author overview) read the header with `bearer_token` and call
+`authenticate` themselves, so the operation is not documented as secured, and an invalid
+token simply means anonymous.
 """
 
 from __future__ import annotations
@@ -75,11 +76,11 @@ def admin_account(caller: Annotated[Caller, Depends(current_account)]) -> Caller
     return caller
 
 
-def optional_viewer(request: Request, session: SessionDep, settings: SettingsDep) -> Caller | None:
+def bearer_token(request: Request) -> str | None:
+    """The bearer token sent with the request, if any (not yet checked)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return authenticate(session, settings.secret_key, token.strip())
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
 
 
 def require_verified(caller: Caller, action: str) -> None:
@@ -89,7 +90,6 @@ def require_verified(caller: Caller, action: str) -> None:
 
 CurrentAccount = Annotated[Caller, Depends(current_account)]
 AdminAccount = Annotated[Caller, Depends(admin_account)]
-OptionalViewer = Annotated[Caller | None, Depends(optional_viewer)]
 
 
 def get_mailer(settings: SettingsDep) -> MailSender:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from app.accounts.deps import OptionalViewer
+from app.accounts.deps import authenticate, bearer_token
 from app.authors import service
 from app.authors.overview import AuthorOverview, author_overview
 from app.authors.schemas import (
@@ -18,7 +19,7 @@ from app.authors.schemas import (
     AutocompleteResponse,
     CoauthorOut,
 )
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, run_in_request_session
 from app.core.errors import PROBLEM_RESPONSES
 from app.core.ids import AUTHOR_ID_PATTERN, INSTITUTION_ID_PATTERN, TOPIC_ID_PATTERN
 from app.core.pagination import (
@@ -29,7 +30,7 @@ from app.core.pagination import (
     select_pattern,
     sort_pattern,
 )
-from app.core.responses import page_response
+from app.core.responses import model_response, page_response
 from app.works.schemas import WorkOut
 from app.works.service import WORK_SORTS, WorkFilters, list_works
 
@@ -110,8 +111,11 @@ def autocomplete_authors(
     operation_id="get_author",
     responses={301: {"description": "Merged into another record (see Location)."}},
 )
-def get_author(session: SessionDep, author_id: AuthorIdPath) -> AuthorDetail:
-    return service.get_author(session, author_id)
+async def get_author(request: Request, author_id: AuthorIdPath) -> Response:
+    # The hottest read: one thread-pool hop for query and encoding (see run_in_request_session).
+    return await run_in_request_session(
+        request, lambda session: model_response(service.get_author(session, author_id))
+    )
 
 
 @router.get(
@@ -119,14 +123,19 @@ def get_author(session: SessionDep, author_id: AuthorIdPath) -> AuthorDetail:
     response_model=AuthorOverview,
     operation_id="get_author_overview",
 )
-def get_author_overview(
-    session: SessionDep, author_id: AuthorIdPath, viewer: OptionalViewer
-) -> AuthorOverview:
+async def get_author_overview(request: Request, author_id: AuthorIdPath) -> Response:
     """Everything an author page shows, in one call: profile, trust snapshot, counts, top
     topics, close collaborators, the first works, and what the viewer may do (send the
     bearer token to get a logged-in viewer's actions; without one, or with an invalid one,
     the answer is for an anonymous visitor)."""
-    return author_overview(session, author_id, viewer)
+    token = bearer_token(request)
+    secret_key = request.app.state.settings.secret_key
+
+    def overview(session: Session) -> Response:
+        viewer = authenticate(session, secret_key, token) if token else None
+        return model_response(author_overview(session, author_id, viewer))
+
+    return await run_in_request_session(request, overview)
 
 
 @router.get(

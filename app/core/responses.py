@@ -11,6 +11,13 @@ from starlette.responses import Response
 from app.core.pagination import Page
 
 
+def model_response(model: BaseModel) -> Response:
+    """The model as JSON, encoded by pydantic-core. A route returning this skips FastAPI's
+    second validation of its own output against `response_model` (which stays on the route
+    for the spec): the model was validated when it was built."""
+    return Response(model.model_dump_json().encode(), media_type="application/json")
+
+
 def only_id_required(schema: dict[str, Any]) -> None:
     """`json_schema_extra` for list items: with `select`, every field but `id` may be absent."""
     schema["required"] = ["id"]
