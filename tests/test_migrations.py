@@ -85,12 +85,17 @@ def _schema_diff(engine: Engine) -> list[Any]:
 
 
 def _search_objects(engine: Engine) -> set[str]:
-    """FTS5 tables and triggers on SQLite; the GIN expression indexes on PostgreSQL."""
+    """FTS5 tables and triggers on SQLite; indexes, tables and triggers on PostgreSQL."""
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             query = "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"
         else:
-            query = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+            query = (
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                "UNION SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "UNION SELECT trigger_name FROM information_schema.triggers "
+                "WHERE trigger_schema = current_schema()"
+            )
         return {row[0] for row in conn.execute(text(query))}
 
 
@@ -100,10 +105,12 @@ def _assert_at_head(url: str) -> None:
         assert _schema_diff(engine) == []
         objects = _search_objects(engine)
         if engine.dialect.name == "sqlite":
-            assert set(SEARCH_TABLES) <= objects
+            assert {"works_fts", "authors_fts"} <= objects
             assert {"works_fts_ai", "works_fts_ad", "works_fts_au", "authors_fts_ai"} <= objects
         else:
             assert set(SEARCH_INDEXES) <= objects
+            assert {"works_search", "author_name_tokens"} <= objects
+            assert {"works_search_sync", "author_name_tokens_sync"} <= objects
         heads = ScriptDirectory.from_config(_config(url)).get_heads()
         with engine.connect() as conn:
             assert set(MigrationContext.configure(conn).get_current_heads()) == set(heads)

@@ -31,7 +31,7 @@ from app.core.pagination import (
     next_cursor,
     parse_sort,
 )
-from app.core.search import match_authors
+from app.core.search import autocomplete_author_ids, match_authors
 from app.models import (
     Author,
     AuthorAffiliation,
@@ -355,16 +355,14 @@ class _EdgeRow:
 
 
 def autocomplete(session: Session, q: str) -> AutocompleteResponse:
-    match = match_authors(session.get_bind().dialect.name, q, prefix=True)
-    if match is None:
-        return AutocompleteResponse(results=[])
     # The ten best first, then their main topic: a topic subquery in the same select would
     # run for every name that matches a short prefix, not for the ten shown.
+    ids = autocomplete_author_ids(session, q, 10)
+    if not ids:
+        return AutocompleteResponse(results=[])
     best = (
         select(Author.id, Author.display_name, Author.affiliation, Author.works_count)
-        .where(match.condition, Author.merged_into_id.is_(None))
-        .order_by(Author.works_count.desc(), Author.id)
-        .limit(10)
+        .where(Author.id.in_(ids), Author.merged_into_id.is_(None))
         .subquery("best")
     )
     main_topic = (

@@ -1,23 +1,50 @@
 """Full-text search behind one interface: FTS5 on SQLite, tsvector + GIN on PostgreSQL.
 
-The search structures live outside `Base.metadata` (an FTS5 virtual table and expression
-indexes are not ORM objects); migrations create them with `create_search_objects`, and
-queries ask `match_works` / `match_authors` for a WHERE clause and a rank expression.
+The search structures live outside `Base.metadata` (FTS5 virtual tables, PostgreSQL side
+tables kept by triggers, expression indexes are not ORM objects). `create_search_objects`
+builds the ones of the first migration; later migrations change them in their own files
+(migrations/versions/20261202_0005_bounded_search.py), so each revision stays as it ran.
+
+Works search indexes live works only (deleted ones leave the index), so a count or a
+ranking over the index alone needs no visit to `works`. Relevance is bounded: the
+`RANK_WINDOW` newest matches are ranked, older ones follow newest first; counts are exact up
+to `COUNT_EXACT_UP_TO` and estimated above it (`count_works`). Both keep a query on a word
+that half the corpus contains as cheap as one on a rare word.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, literal_column, select, text
+import orjson
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    Text,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Session
 
 from app.models import Author, Work
 
-# Tables created here; migration checks ignore them and their FTS5 shadow tables.
-SEARCH_TABLES = ("works_fts", "authors_fts")
-SEARCH_INDEXES = ("ix_works_search", "ix_authors_search")
+# Tables and indexes kept here, outside the ORM: migration checks ignore them and their
+# FTS5 shadow tables. The indexes are PostgreSQL's at the latest revision.
+SEARCH_TABLES = ("works_fts", "authors_fts", "works_search", "author_name_tokens")
+SEARCH_INDEXES = ("ix_works_search_vector", "ix_authors_search", "ix_author_name_tokens_prefix")
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -57,6 +84,7 @@ _POSTGRES_DDL = (
 
 
 def create_search_objects(connection: Connection) -> None:
+    """The search objects of the first migration (0001), exactly as it created them."""
     ddl = _SQLITE_DDL if connection.dialect.name == "sqlite" else _POSTGRES_DDL
     for statement in ddl:
         connection.execute(text(statement))
@@ -76,7 +104,7 @@ def drop_search_objects(connection: Connection) -> None:
         for table in SEARCH_TABLES:
             connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
     else:
-        for index in SEARCH_INDEXES:
+        for index in ("ix_works_search", "ix_authors_search"):
             connection.execute(text(f"DROP INDEX IF EXISTS {index}"))
 
 
@@ -106,19 +134,6 @@ def content_words(query: str) -> list[str]:
     return [w for w in words if w not in STOP_WORDS] or words
 
 
-@dataclass(frozen=True)
-class Match:
-    """A search condition to add to a select, and a rank to order by (lower is better).
-
-    `ranked`, when set, is a subquery (`id`, `rank`) to join for ordering by relevance: the
-    rank then comes from one pass over the full-text index instead of one lookup per row.
-    """
-
-    condition: ColumnElement[bool]
-    rank: ColumnElement[Any]
-    ranked: Any = None
-
-
 def _fts5_query(words: list[str], *, prefix_last: bool) -> str:
     quoted = [f'"{w}"' for w in words]
     if prefix_last:
@@ -133,29 +148,215 @@ def _tsquery(words: list[str], *, prefix_last: bool) -> str:
     return " & ".join(parts)
 
 
-def match_works(dialect: str, query: str) -> Match | None:
+# --- works ---------------------------------------------------------------------------
+
+# How many of the newest matches are ranked by relevance. Ranking reads each candidate's
+# term statistics (BM25 on SQLite, the stored tsvector on PostgreSQL), so its cost grows
+# with the window, not with the corpus; 1,000 keeps a word found in most works under a few
+# milliseconds of ranking. Matches older than the window follow it, newest first.
+RANK_WINDOW = 1000
+# Counts are exact up to here (the depth relevance paging reaches, `decode_offset`) and
+# estimated above it: an exact count of a word found in 700,000 works is a walk of 700,000
+# index entries, which no per-request budget at a million works allows.
+COUNT_EXACT_UP_TO = 10_000
+# Matches counted when estimating (SQLite), spread over `_SAMPLE_SLICES` id ranges: about
+# 2% error, and no slower than the exact count of a rare word.
+_SAMPLE_MATCHES = 2000
+_SAMPLE_SLICES = 16
+# Title words weigh 2.5 times abstract words: ts_rank's default A/B weights on PostgreSQL,
+# the same ratio as BM25 column weights on SQLite.
+_TITLE_WEIGHT = 2.5
+
+_WORKS_FTS = table("works_fts", column("rowid", Integer))
+_WORKS_SEARCH = table(
+    "works_search", column("work_id", BigInteger), column("search_vector", TSVECTOR)
+)
+_NAME_TOKENS = table(
+    "author_name_tokens",
+    column("token", Text),
+    column("author_id", BigInteger),
+    column("works_count", Integer),
+)
+
+
+@dataclass(frozen=True)
+class WorkSearch:
+    """A works query as the index of `dialect` reads it."""
+
+    dialect: str
+    words: tuple[str, ...]
+
+    @property
+    def _fts(self) -> str:
+        return _fts5_query(list(self.words), prefix_last=False)
+
+    def _tsquery(self) -> ColumnElement[Any]:
+        return func.to_tsquery("english", _tsquery(list(self.words), prefix_last=False))
+
+    @property
+    def _id(self) -> ColumnElement[int]:
+        if self.dialect == "sqlite":
+            return _WORKS_FTS.c.rowid
+        return _WORKS_SEARCH.c.work_id
+
+    def matches(self, filters: Sequence[ColumnElement[bool]], *columns: Any) -> Select[Any]:
+        """`columns` of the live works matching, joined to `works` only when `filters`
+        (conditions on its columns) need it: the index alone holds live works only."""
+        if self.dialect == "sqlite":
+            match = text("works_fts MATCH :works_q").bindparams(
+                bindparam("works_q", self._fts, unique=True)
+            )
+            stmt = select(*columns).select_from(_WORKS_FTS).where(match)
+        else:
+            vector = _WORKS_SEARCH.c.search_vector
+            stmt = (
+                select(*columns).select_from(_WORKS_SEARCH).where(vector.op("@@")(self._tsquery()))
+            )
+        if filters:
+            stmt = stmt.join(Work, Work.id == self._id).where(*filters)
+        return stmt
+
+    def work_ids(self) -> Select[Any]:
+        """The ids of the matching works, for `Work.id.in_()` under another sort order."""
+        return self.matches((), self._id)
+
+
+def work_search(dialect: str, query: str) -> WorkSearch | None:
     words = content_words(query)
-    if not words:
-        return None
-    if dialect == "sqlite":
-        fts = _fts5_query(words, prefix_last=False)
-        ids: Any = (
-            select(literal_column("rowid"))
-            .select_from(text("works_fts"))
-            .where(text("works_fts MATCH :works_q"))
+    return WorkSearch(dialect, tuple(words)) if words else None
+
+
+def ranked_work_ids(
+    session: Session,
+    search: WorkSearch,
+    filters: Sequence[ColumnElement[bool]],
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """Ids at `offset` in relevance order: the `RANK_WINDOW` newest matches best first,
+    then the older matches newest first. A total order, so offset paging neither skips
+    nor repeats a work."""
+    window = _ranked_window(session, search, filters)
+    page = window[offset : offset + limit]
+    if len(window) < RANK_WINDOW or len(page) == limit:
+        return page
+    older = (
+        search.matches(filters, search._id)
+        .where(search._id < min(window))
+        .order_by(search._id.desc())
+        .offset(max(0, offset - len(window)))
+        .limit(limit - len(page))
+    )
+    return page + list(session.scalars(older))
+
+
+def _ranked_window(
+    session: Session, search: WorkSearch, filters: Sequence[ColumnElement[bool]]
+) -> list[int]:
+    if search.dialect == "sqlite":
+        # bm25() runs in the FTS5 cursor's own query, and only for the rows the LIMIT lets
+        # through: FTS5 returns rowids in descending order natively, without a sort.
+        score = func.bm25(literal_column("works_fts"), _TITLE_WEIGHT, 1.0)
+        newest = (
+            search.matches(filters, search._id.label("id"), score.label("score"))
+            .order_by(search._id.desc())
+            .limit(RANK_WINDOW)
+            .subquery("newest")
         )
-        condition = Work.id.in_(ids.params(works_q=fts))
-        ranked = (
-            select(literal_column("rowid").label("id"), literal_column("rank").label("rank"))
-            .select_from(text("works_fts"))
-            .where(text("works_fts MATCH :works_q2"))
-            .params(works_q2=fts)
-            .subquery("works_ranked")
+        ranked = select(newest.c.id).order_by(newest.c.score, newest.c.id)
+    else:
+        # ts_rank outside the limited subquery, so it reads the window's vectors only.
+        vector = _WORKS_SEARCH.c.search_vector
+        newest = (
+            search.matches(filters, search._id.label("id"), vector.label("vector"))
+            .order_by(search._id.desc())
+            .limit(RANK_WINDOW)
+            .subquery("newest")
         )
-        return Match(condition, ranked.c.rank, ranked)
-    tsq = func.to_tsquery("english", _tsquery(words, prefix_last=False))
-    tsv: Any = literal_column(_WORKS_TSV)
-    return Match(tsv.op("@@")(tsq), -func.ts_rank(tsv, tsq))
+        rank = func.ts_rank(newest.c.vector, search._tsquery(), literal(1))
+        ranked = select(newest.c.id).order_by(rank.desc(), newest.c.id)
+    return list(session.scalars(ranked))
+
+
+def count_works(
+    session: Session, search: WorkSearch, filters: Sequence[ColumnElement[bool]]
+) -> int:
+    """Matches, exact up to `COUNT_EXACT_UP_TO`, estimated (never below it) above."""
+    newest_first = search.matches(filters, search._id.label("id"))
+    if search.dialect == "sqlite":
+        # Free in FTS5 (doclists read backwards), and the oldest of them sizes the sample.
+        # PostgreSQL would have to sort every match for it: it stops at the limit instead.
+        newest_first = newest_first.order_by(search._id.desc())
+    newest = newest_first.limit(COUNT_EXACT_UP_TO + 1).subquery("newest")
+    counted, oldest = session.execute(select(func.count(), func.min(newest.c.id))).one()
+    if counted <= COUNT_EXACT_UP_TO:
+        return int(counted)
+    if search.dialect == "sqlite":
+        estimate = _sampled_count(session, search, filters, int(counted), int(oldest))
+    else:
+        estimate = _planner_count(session, search, filters)
+    return max(int(counted), estimate)
+
+
+def _sampled_count(
+    session: Session,
+    search: WorkSearch,
+    filters: Sequence[ColumnElement[bool]],
+    counted: int,
+    oldest: int,
+) -> int:
+    """`counted` newest matches (exact) plus the older ones, counted in evenly spread id
+    slices and scaled up. The slices cover the whole id range, so a word that is frequent
+    in recent works only is not extrapolated from the recent density."""
+    first = session.scalar(select(func.min(Work.id))) or oldest
+    span = oldest - first
+    if span <= 0:
+        return counted
+    newest_span = session.scalar(select(func.max(Work.id))) or oldest
+    density = counted / max(1, newest_span - oldest + 1)
+    fraction = _SAMPLE_MATCHES / max(1.0, density * span)
+    if fraction >= 1:
+        older = search.matches(filters, func.count()).where(search._id < oldest)
+        return counted + (session.scalar(older) or 0)
+    width = max(1, int(span * fraction / _SAMPLE_SLICES))
+    step = span / _SAMPLE_SLICES
+    sampled = 0
+    for i in range(_SAMPLE_SLICES):
+        low = first + int(i * step)
+        high = min(oldest, low + width)
+        sampled += (
+            session.scalar(
+                search.matches(filters, func.count()).where(search._id >= low, search._id < high)
+            )
+            or 0
+        )
+    return counted + round(sampled * span / (width * _SAMPLE_SLICES))
+
+
+def _planner_count(
+    session: Session, search: WorkSearch, filters: Sequence[ColumnElement[bool]]
+) -> int:
+    """PostgreSQL's own estimate, from the lexeme frequencies ANALYZE keeps on the vector."""
+    compiled = search.matches(filters, search._id).compile(bind=session.get_bind())
+    plan = (
+        session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .scalar_one()
+    )
+    if isinstance(plan, str):
+        plan = orjson.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+# --- authors -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    """A search condition to add to a select, and a rank to order by (lower is better)."""
+
+    condition: ColumnElement[bool]
+    rank: ColumnElement[Any]
 
 
 def match_authors(dialect: str, query: str, *, prefix: bool = False) -> Match | None:
@@ -174,3 +375,49 @@ def match_authors(dialect: str, query: str, *, prefix: bool = False) -> Match | 
     tsq = func.to_tsquery("simple", _tsquery(words, prefix_last=prefix))
     tsv: Any = literal_column(_AUTHORS_TSV)
     return Match(tsv.op("@@")(tsq), -Author.works_count)
+
+
+def _like_prefix(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def autocomplete_author_ids(session: Session, query: str, limit: int) -> list[int] | None:
+    """The `limit` live authors with the most works whose names hold every word of `query`,
+    the last one as a prefix; None when the query has no words.
+
+    PostgreSQL reads `author_name_tokens` (one row per name word, with the author's works
+    count, kept by a trigger): the last word is a range scan of a text_pattern_ops b-tree,
+    where the GIN prefix query was a bitmap scan of every name with that prefix and a visit
+    to each one's author row. SQLite's FTS5 prefix index does the same job.
+    """
+    words = tokens(query)
+    if not words:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        match = match_authors("sqlite", query, prefix=True)
+        assert match is not None
+        stmt = (
+            select(Author.id)
+            .where(match.condition, Author.merged_into_id.is_(None))
+            .order_by(Author.works_count.desc(), Author.id)
+            .limit(limit)
+        )
+        return list(session.scalars(stmt))
+    *whole, last = words
+    tokens_ = _NAME_TOKENS.alias("t")
+    stmt = select(tokens_.c.author_id).where(tokens_.c.token.like(_like_prefix(last), escape="\\"))
+    for i, word in enumerate(whole):
+        other = _NAME_TOKENS.alias(f"w{i}")
+        stmt = stmt.where(
+            select(other.c.author_id)
+            .where(other.c.author_id == tokens_.c.author_id, other.c.token == word)
+            .exists()
+        )
+    # An author whose several name words share the prefix (accented and folded spellings)
+    # is one result.
+    best = (
+        stmt.group_by(tokens_.c.author_id)
+        .order_by(func.max(tokens_.c.works_count).desc(), tokens_.c.author_id)
+        .limit(limit)
+    )
+    return list(session.scalars(best))

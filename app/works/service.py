@@ -25,7 +25,7 @@ from app.core.pagination import (
     parse_sort,
 )
 from app.core.schemas import TopicRef
-from app.core.search import match_works
+from app.core.search import count_works, ranked_work_ids, work_search
 from app.models import Author, Authorship, Topic, Work, WorkTopic
 from app.topics.service import category_ids_under, resolve_topic, topic_ref
 from app.works.schemas import AuthorshipOut, VersionOut, WorkIds, WorkOut
@@ -89,7 +89,8 @@ class WorkFilters:
 
 
 def _conditions(session: Session, filters: WorkFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Work.is_deleted.is_(False)]
+    """The filters other than `q` and liveness (the search index holds live works only)."""
+    conditions: list[ColumnElement[bool]] = []
     if filters.author_id is not None:
         # IN, not EXISTS: planners then start from the author's few authorships instead of
         # walking every work in date order and probing each one (seconds at 1M works).
@@ -138,28 +139,26 @@ def list_works(
     count: int | None = None,
 ) -> Page[WorkOut]:
     """A page of works; `count` may be passed when the caller already knows the total."""
-    conditions = _conditions(session, filters)
-    match = match_works(session.get_bind().dialect.name, filters.q) if filters.q else None
-    if match is not None:
-        conditions.append(match.condition)
+    narrowing = _conditions(session, filters)
+    search = work_search(session.get_bind().dialect.name, filters.q) if filters.q else None
+    if search is None:
+        conditions = [Work.is_deleted.is_(False), *narrowing]
+    else:
+        conditions = [Work.is_deleted.is_(False), Work.id.in_(search.work_ids()), *narrowing]
     if count is None:
-        count = session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0
-    if match is not None and (sort is None or sort.startswith("relevance")):
+        if search is not None:
+            count = count_works(session, search, narrowing)
+        else:
+            count = session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0
+    if search is not None and (sort is None or sort.startswith("relevance")):
         if sort not in (None, "relevance", "relevance:desc"):
             raise BadRequest.for_field("sort", "relevance sorts best first only.")
         offset = decode_offset(page)
-        ranked = select(Work)
-        if match.ranked is not None:
-            ranked = ranked.join(match.ranked, match.ranked.c.id == Work.id)
-            conditions = [c for c in conditions if c is not match.condition]
-        works = session.scalars(
-            ranked.where(*conditions)
-            .order_by(match.rank, Work.id)
-            .offset(offset)
-            .limit(page.per_page + 1)
-        ).all()
-        cursor = offset_cursor(offset + page.per_page) if len(works) > page.per_page else None
-        kept = list(works[: page.per_page])
+        ids = ranked_work_ids(session, search, narrowing, offset, page.per_page + 1)
+        by_id = {w.id: w for w in session.scalars(select(Work).where(Work.id.in_(ids)))}
+        works = [by_id[i] for i in ids if i in by_id]
+        cursor = offset_cursor(offset + page.per_page) if len(ids) > page.per_page else None
+        kept = works[: page.per_page]
     else:
         sort_name, key = parse_sort(sort, WORK_SORTS, "publication_date:desc")
         stmt = keyset(select(Work).where(*conditions), page, sort_name, key, Work.id)
