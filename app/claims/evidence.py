@@ -10,7 +10,12 @@ What each kind of evidence can prove:
   account received mail there), so it is strong evidence: L3.
 - **ORCID iD**, **homepage**, **arXiv ids**: checked for form (the ORCID checksum) and
   against the record, but all of them are public: anybody can copy them from the record
-  page. They support a claim and can contradict it; alone they never prove control.
+  page. They support a claim and can contradict it; alone, or together, they never prove
+  control, so they never approve a claim by themselves.
+- **The account's name** is compared with the record's names the way ingestion compares
+  names (`app.ingest.names`: the same name key, given names compatible with every given
+  name the record is known under). It is the account's own word, so it proves nothing
+  either; it stops an address at the right institution from claiming a colleague's record.
 """
 
 from __future__ import annotations
@@ -20,7 +25,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from app.ingest.names import ascii_fold
+from app.ingest.names import (
+    ascii_fold,
+    given_compatible,
+    name_from_inverted,
+    name_key,
+    parse_person_name,
+)
+from app.ingest.records import ParsedName
 
 Outcome = Literal["matches", "consistent", "mismatch", "invalid", "unverified"]
 CheckKind = Literal["email", "orcid", "homepage", "arxiv_id", "name"]
@@ -29,10 +41,6 @@ ORCID_RE = re.compile(r"^(?:https?://orcid\.org/)?([0-9]{4}-[0-9]{4}-[0-9]{4}-[0
 _ARXIV_NEW = re.compile(r"^([0-9]{4}\.[0-9]{4,5})(?:v[0-9]+)?$")
 _ARXIV_OLD = re.compile(r"^([a-z][a-z-]*(?:\.[a-z]{2})?/[0-9]{7})(?:v[0-9]+)?$", re.IGNORECASE)
 _WORDS = re.compile(r"[a-z0-9]+")
-
-# Listed arXiv ids of the record's own works needed for an L2 approval (fewer when the
-# record has fewer works).
-MIN_ARXIV_IDS = 3
 
 # Mailbox providers: an address there says nothing about an institution.
 FREE_MAIL = frozenset(
@@ -131,14 +139,46 @@ def matching_affiliation(email: str, affiliations: Iterable[str]) -> str | None:
     return next((a for a in affiliations if label_matches_affiliation(label, a)), None)
 
 
-def _folded(text: str) -> str:
-    return "".join(_WORDS.findall(ascii_fold(text)))
+def _given_of(name: str, family: str) -> str:
+    """The given part of a byline name, read against the record's family name as ingestion
+    reads a record's name variants (`Maosong Sun` with family `Sun` -> `Maosong`)."""
+    name = name.strip()
+    if family and name.endswith(family):
+        return name[: -len(family)].strip(" ,")
+    return ""
 
 
-def name_matches(account_name: str, family_name: str) -> bool:
-    """The record's family name appears in the account's name (accents and case aside)."""
-    family = _folded(family_name)
-    return len(family) >= 2 and family in _folded(account_name)
+def _person(name: str) -> ParsedName | None:
+    """An account name, written `Ada Lovelace` or `Lovelace, Ada`."""
+    parsed = name_from_inverted(name) if "," in name else parse_person_name(name)
+    if parsed is None or parsed.is_collaboration:
+        return None
+    return parsed
+
+
+def name_matches(account_name: str, family_name: str, names: Iterable[str]) -> bool:
+    """Could the account's name be this record's person, as ingestion compares names?
+
+    Whole names, never substrings (`Li` does not fit `Oliver`): the account's name must
+    have the record's name key (folded family name and first initial, `name_key`) and a
+    given name compatible (`given_compatible`: `Ada` ~ `A.`, `Ada` !~ `Alice`) with
+    **every** given name the record is known under (`names`: its display name and name
+    variants), just as disambiguation never files `Mingyu Sun` on a record that has been
+    `Maosong Sun`. A record or an account with no given name to compare does not match:
+    a miss only sends the claim to a reviewer, a false match would approve it.
+    """
+    person = _person(account_name)
+    if person is None or not person.given or not family_name:
+        return False
+    givens = {g for g in (_given_of(n, family_name) for n in names) if g}
+    if not givens:
+        return False
+    key = name_key(person)
+    return all(
+        name_key(ParsedName(raw="", family=family_name, given=given)) == key
+        and given_compatible(person.given, given)
+        for given in givens
+    )
 
 
 @dataclass(frozen=True)
@@ -154,6 +194,7 @@ class Record:
     """What the record says, as far as the evidence needs it."""
 
     family_name: str
+    names: tuple[str, ...]  # display name and name variants, as the record's works spell it
     orcid: str | None
     homepage: str | None
     affiliations: tuple[str, ...]  # imported only: what the record's own works say
@@ -184,7 +225,7 @@ class Check:
 class Assessment:
     checks: tuple[Check, ...]
     approve: bool
-    level: int | None  # 2 or 3 when approved
+    level: int | None  # 3 when approved by the rule
     strong_evidence: bool
     reasons: tuple[str, ...] = field(default=())
 
@@ -231,7 +272,7 @@ def check_evidence(evidence: Evidence, record: Record, claimant: Claimant) -> li
             checks.append(Check("arxiv_id", arxiv_id, "matches", "A work on this record."))
         else:
             checks.append(Check("arxiv_id", arxiv_id, "mismatch", "Not a work on this record."))
-    if name_matches(claimant.name, record.family_name):
+    if name_matches(claimant.name, record.family_name, record.names):
         checks.append(Check("name", claimant.name, "matches", "Account name fits the record."))
     else:
         checks.append(
@@ -241,7 +282,13 @@ def check_evidence(evidence: Evidence, record: Record, claimant: Claimant) -> li
 
 
 def assess(evidence: Evidence, record: Record, claimant: Claimant) -> Assessment:
-    """Check the evidence and apply the auto-approve rule (docs/claims.md)."""
+    """Check the evidence and apply the auto-approval rule of docs/claims.md.
+
+    This is the one place the rule lives: a claim is approved at once only when nothing
+    blocks it, the account's own verified address matches one of the record's imported
+    affiliations, and the account's name fits the record. Public evidence (ORCID iD,
+    homepage, arXiv ids) can block a claim but never approves one.
+    """
     checks = check_evidence(evidence, record, claimant)
     reasons: list[str] = []
     if not claimant.email_verified:
@@ -255,17 +302,18 @@ def assess(evidence: Evidence, record: Record, claimant: Claimant) -> Assessment
     contradicting = [c for c in checks if c.kind != "name" and c.outcome in ("mismatch", "invalid")]
     if contradicting:
         reasons.append("some evidence does not fit the record")
-    blocked = bool(reasons)
     institutional = any(c.kind == "email" and c.outcome == "matches" for c in checks)
-    listed = sum(1 for c in checks if c.kind == "arxiv_id" and c.outcome == "matches")
-    needed = min(MIN_ARXIV_IDS, record.works_count)
     name_fits = any(c.kind == "name" and c.outcome == "matches" for c in checks)
-    if not blocked and institutional:
-        return Assessment(tuple(checks), True, 3, True, ("institutional email domain",))
-    if not blocked and name_fits and needed > 0 and listed >= needed:
+    if not reasons and institutional and name_fits:
         return Assessment(
-            tuple(checks), True, 2, False, ("verified email, name and own works listed",)
+            tuple(checks), True, 3, True, ("institutional email domain and matching name",)
         )
-    if not blocked:
-        reasons.append("no evidence meets the automatic rule")
+    if not reasons:
+        if not institutional:
+            reasons.append(
+                "no private proof: only a verified address at one of the record's "
+                "institutions approves a claim by rule (ORCID iDs and arXiv ids are public)"
+            )
+        if not name_fits:
+            reasons.append("the account's name does not fit the record's names")
     return Assessment(tuple(checks), False, None, False, tuple(reasons))

@@ -32,6 +32,7 @@ from app.models import (
     Author,
     AuthorAffiliation,
     AuthorCorrection,
+    AuthorNameVariant,
     Authorship,
     Claim,
     Work,
@@ -231,8 +232,12 @@ def file_claim(session: Session, caller: Caller, author_id: int, data: ClaimIn) 
             )
         )
     )
+    variants = session.scalars(
+        select(AuthorNameVariant.name).where(AuthorNameVariant.author_id == author_id)
+    )
     record = ev.Record(
-        family_name=author.family_name or author.display_name,
+        family_name=author.family_name,
+        names=(author.display_name, *variants),
         orcid=author.orcid,
         homepage=author.homepage,
         affiliations=affiliations,

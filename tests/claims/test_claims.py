@@ -36,12 +36,13 @@ def _actions(session: Session, author: Author) -> list[str]:
     )
 
 
-def test_an_l2_claim_is_approved_at_once_and_trust_is_recomputed(
+def test_an_institutional_claim_with_a_fitting_name_is_approved_at_once_and_trust_is_recomputed(
     client: TestClient, session: Session
 ) -> None:
     record, arxiv = _record(session, "Grace Hopper")
+    f.institution(session, "Yale University", record)
     refresh_author_state(session, [record.id])
-    claimant = f.account(session, "grace@gmail.com", name="Grace Hopper")
+    claimant = f.account(session, "grace@cs.yale.edu", name="Grace B. Hopper")
     headers = bearer(f.token(session, claimant))
     session.commit()
     before = client.get(f"/v1/authors/A{record.id}/trust").json()
@@ -57,18 +58,51 @@ def test_an_l2_claim_is_approved_at_once_and_trust_is_recomputed(
     assert response.headers["location"] == f"/v1/claims/{claim['id']}"
     assert claim["status"] == "approved"
     assert claim["decided_by"] == "rule"
-    assert claim["strong_evidence"] is False
-    assert claim["verification_level"] == 2
+    assert claim["strong_evidence"] is True
+    assert claim["verification_level"] == 3
     outcomes = {(c["kind"], c["outcome"]) for c in claim["checks"]}
-    assert ("arxiv_id", "matches") in outcomes
+    assert {("email", "matches"), ("name", "matches"), ("arxiv_id", "matches")} <= outcomes
     assert ("orcid", "consistent") in outcomes
     after = client.get(f"/v1/authors/A{record.id}/trust").json()
-    assert after["verification_level"] == 2
+    assert after["verification_level"] == 3
     assert after["claim_status"] == "claimed"
     assert after["score"] > before["score"]
     assert _actions(session, record) == ["claim_approved"]
     mine = client.get("/v1/me/claims", headers=headers).json()
     assert [c["id"] for c in mine["results"]] == [claim["id"]]
+
+
+def test_public_evidence_or_a_colleagues_name_is_never_approved_by_rule(
+    client: TestClient, session: Session
+) -> None:
+    record, arxiv = _record(session, "Barbara Liskov", orcid="0000-0001-5109-3700")
+    other, _ = _record(session, "Yang Li")
+    f.institution(session, "Massachusetts Institute of Technology", record, other)
+    refresh_author_state(session, [record.id, other.id])
+    # Everything the record page shows, copied by somebody with a free-mail address ...
+    copier = f.account(session, "barbara@gmail.com", name="Barbara Liskov")
+    # ... and a colleague at the record's institution, under their own name: "Li" is in
+    # "Oliver", but substrings never count as names.
+    colleague = f.account(session, "oliver@csail.mit.edu", name="Oliver Smith")
+    session.commit()
+    public = client.post(
+        f"/v1/authors/A{record.id}/claims",
+        json={"arxiv_ids": arxiv, "orcid": "0000-0001-5109-3700"},
+        headers=bearer(f.token(session, copier)),
+    ).json()
+    assert public["status"] == "pending", public
+    assert public["verification_level"] == 1
+    outcomes = {(c["kind"], c["outcome"]) for c in public["checks"]}
+    assert {("orcid", "matches"), ("arxiv_id", "matches"), ("name", "matches")} <= outcomes
+    assert "no private proof" in public["review_reason"]
+
+    named = client.post(
+        f"/v1/authors/A{other.id}/claims", json={}, headers=bearer(f.token(session, colleague))
+    ).json()
+    assert named["status"] == "pending", named
+    assert ("email", "matches") in {(c["kind"], c["outcome"]) for c in named["checks"]}
+    assert ("name", "mismatch") in {(c["kind"], c["outcome"]) for c in named["checks"]}
+    assert client.get(f"/v1/authors/A{other.id}").json()["claim_status"] == "pending"
 
 
 def test_weak_evidence_waits_and_an_administrator_decides(
@@ -127,8 +161,8 @@ def test_weak_evidence_waits_and_an_administrator_decides(
 def test_a_claim_on_an_owned_record_is_a_dispute(client: TestClient, session: Session) -> None:
     record, arxiv = _record(session, "Lise Meitner")
     f.institution(session, "Stanford University", record)
-    first = f.account(session, "lise@gmail.com", name="Lise Meitner")
-    second = f.account(session, "lise@stanford.edu", name="Lise Meitner")
+    first = f.account(session, "lise@stanford.edu", name="Lise Meitner")
+    second = f.account(session, "meitner@physics.stanford.edu", name="Lise Meitner")
     first_h, second_h = bearer(f.token(session, first)), bearer(f.token(session, second))
     admin = _admin(session)
     session.commit()
