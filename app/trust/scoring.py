@@ -27,7 +27,10 @@ from typing import Any, Final, Literal, get_args
 
 from app.trust.verification import LEVEL_DESCRIPTIONS, MAX_LEVEL, MIN_LEVEL
 
-MODEL_VERSION: Final = "trust-2026.11-1"
+# 2026.12-1: same formulas and weights as 2026.11-1; `orcid_verified` and
+# `open_disambiguation_conflicts` are now read from claims and corrections (they were
+# always false and 0), a change of what a signal means (docs/trust.md, Model versioning).
+MODEL_VERSION: Final = "trust-2026.12-1"
 
 AffiliationProvenance = Literal["none", "imported", "stated", "verified"]
 AFFILIATION_PROVENANCES: Final[tuple[str, ...]] = get_args(AffiliationProvenance)
@@ -105,7 +108,8 @@ class TrustSignals:
     claimed: bool
     has_orcid: bool
     orcid_verified: bool
-    """The owner proved control of the ORCID iD (ORCID sign-in); implies ``has_orcid``."""
+    """The record's ORCID iD is confirmed by its owner: the owner's approved claim named that
+    iD and the check matched (docs/trust.md); implies ``has_orcid``."""
     works_count: int
     published_works_count: int
     """Works typed article, conference paper, book chapter, ...: anything but a preprint."""
@@ -128,6 +132,8 @@ class TrustSignals:
     has_tagline: bool
     """An owner-written tagline; a generated placeholder does not count."""
     open_disambiguation_conflicts: int
+    """Open doubts that the record is one person: an open dispute over it (counted once)
+    plus each work its owner rejected that is still filed on it (docs/trust.md)."""
     followers_count: int = 0
     """Accepted so callers can pass a whole author row, and deliberately ignored: followers
     are a popularity signal that can be bought or farmed, never evidence of identity."""

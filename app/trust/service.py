@@ -4,10 +4,16 @@ Signals are read with a handful of grouped queries per chunk of authors (never o
 per author), scored by the pure `app.trust.scoring`, and written back only where the score,
 the explanation or the model version changed; every change of score or version adds a row
 to `author_trust_history`.
+
+Two signals come from the claims rather than from the author row (docs/trust.md):
+`orcid_verified` (the owner's approved claim named the record's ORCID iD and that check
+matched) and `open_disambiguation_conflicts` (an open dispute over the record, plus works
+the owner rejected that are still filed on it).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +22,10 @@ import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, text, update
 
 from app.models import Author, AuthorTrustHistory
-from app.trust.scoring import MODEL_VERSION, TrustResult, TrustSignals, compute_trust
+from app.trust import scoring
+from app.trust.scoring import TrustResult, TrustSignals, compute_trust
+
+log = logging.getLogger(__name__)
 
 CHUNK = 2000
 
@@ -41,6 +50,52 @@ _COAUTHORS = text(
     "SELECT author_id, coauthor_id FROM coauthor_edges WHERE author_id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 _ALL_SCORES = text("SELECT id, trust_score FROM authors")
+# The owners' approved claims, for the ORCID check (one owner per record, so one row each).
+_APPROVED_CHECKS = text(
+    "SELECT author_id, checks FROM claims WHERE status = 'approved' AND author_id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+# Open conflicts: an open dispute over the record counts once, however many accounts
+# dispute it (a crowd must not be able to sink a record, as followers cannot lift one);
+# each work the owner rejected that is still filed on the record counts once.
+_CONFLICTS = text(
+    "SELECT author_id, 1 FROM claims "
+    "WHERE status = 'pending' AND is_dispute = :yes AND author_id IN :ids GROUP BY author_id "
+    "UNION ALL "
+    "SELECT d.author_id, COUNT(*) FROM author_work_decisions d "
+    "JOIN authorships s ON s.author_id = d.author_id AND s.work_id = d.work_id "
+    "JOIN works w ON w.id = d.work_id AND w.is_deleted = :no "
+    "WHERE d.decision = 'rejected' AND d.author_id IN :ids GROUP BY d.author_id"
+).bindparams(bindparam("ids", expanding=True))
+
+
+def orcid_confirmed(checks: Any, orcid: str | None) -> bool:
+    """Did an approved claim's checks find the record's ORCID iD (`orcid`) matching?"""
+    if orcid is None or not checks:
+        return False
+    if isinstance(checks, str):  # a raw query hands JSON back as text on SQLite
+        checks = orjson.loads(checks)
+    return any(
+        c.get("kind") == "orcid" and c.get("outcome") == "matches" and c.get("value") == orcid
+        for c in checks
+    )
+
+
+def _confirmed_orcids(connection: Connection, rows: dict[int, Any]) -> set[int]:
+    ids = [i for i, r in rows.items() if r.claim_status == "claimed" and r.orcid is not None]
+    if not ids:  # most chunks of a bulk run: no owned record with an ORCID iD
+        return set()
+    return {
+        author_id
+        for author_id, checks in connection.execute(_APPROVED_CHECKS, {"ids": ids})
+        if orcid_confirmed(checks, rows[author_id].orcid)
+    }
+
+
+def _open_conflicts(connection: Connection, params: dict[str, Any]) -> dict[int, int]:
+    conflicts: dict[int, int] = {}
+    for author_id, count in connection.execute(_CONFLICTS, {**params, "yes": True}):
+        conflicts[author_id] = conflicts.get(author_id, 0) + int(count)
+    return conflicts
 
 
 def _mean_coauthor_trust(
@@ -85,8 +140,11 @@ def signals_for(
         r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in connection.execute(_PUBLISHED, params)
     }
     coauthor_trust = _mean_coauthor_trust(connection, params, scores)
+    rows = {row.id: row for row in connection.execute(_AUTHORS, params)}
+    confirmed = _confirmed_orcids(connection, rows)
+    conflicts = _open_conflicts(connection, params)
     out: dict[int, tuple[TrustSignals, Any]] = {}
-    for row in connection.execute(_AUTHORS, params):
+    for row in rows.values():
         published_count, venues = published.get(row.id, (0, 0))
         claimed = row.claim_status == "claimed"
         provenance = row.affiliation_provenance
@@ -95,8 +153,7 @@ def signals_for(
                 verification_level=row.verification_level,
                 claimed=claimed,
                 has_orcid=row.orcid is not None,
-                # Confirmed only through an owner's ORCID sign-in, which accounts bring later.
-                orcid_verified=False,
+                orcid_verified=row.id in confirmed,
                 works_count=row.works_count,
                 published_works_count=published_count,
                 preprint_count=max(0, row.works_count - published_count),
@@ -116,7 +173,7 @@ def signals_for(
                 # Only what an owner wrote counts; ingestion never writes bio or tagline.
                 has_bio=bool(row.bio) and claimed,
                 has_tagline=bool(row.tagline) and claimed,
-                open_disambiguation_conflicts=0,
+                open_disambiguation_conflicts=conflicts.get(row.id, 0),
                 followers_count=row.followers_count,
             ),
             row,
@@ -124,9 +181,13 @@ def signals_for(
     return out
 
 
-# Scores feed each other through the (bounded) coauthor-trust signal, so a recompute runs
-# passes until nothing moves; the bound makes two or three passes enough in practice.
-MAX_PASSES = 4
+# Scores feed each other through the (bounded) coauthor-trust signal: when a score moves,
+# its coauthors' mean moves, which can move their scores (and always their explanation),
+# and so on outwards, beyond the authors a run started from. A recompute therefore runs
+# passes over the coauthors of every score that moved until none moves. The signal's slope
+# is 0.04, so a change shrinks at every step and only a rounding flip carries it on; the
+# cap is a safety bound that real data does not reach (it is logged if it ever is).
+MAX_PASSES = 12
 
 
 def recompute(
@@ -136,24 +197,38 @@ def recompute(
     now: datetime | None = None,
     scores: dict[int, int] | None = None,
 ) -> int:
-    """Score the given authors and store what changed; returns how many changed.
+    """Score the given authors, and the coauthors their changes reach, and store what
+    changed; returns how many authors changed (score, explanation or model version).
+
+    After it returns, rescoring any author gives what is stored (unless `MAX_PASSES` was
+    hit): an ingestion run's recompute leaves nothing for `bzpeer trust recompute` to do.
 
     `scores`: every author's stored score, for bulk runs (see `signals_for`); it is kept
     in step with what is written.
     """
     now = now or datetime.now(UTC)
-    ids = sorted(set(author_ids))
+    pending = sorted(set(author_ids))
     changed: set[int] = set()
-    pending = ids
     for done in range(1, MAX_PASSES + 1):
         moved: set[int] = set()
         for start in range(0, len(pending), CHUNK):
-            moved |= _recompute_chunk(connection, pending[start : start + CHUNK], now, scores)
-        changed |= moved
-        if not moved or done == MAX_PASSES:
+            updated, rescored = _recompute_chunk(
+                connection, pending[start : start + CHUNK], now, scores
+            )
+            changed |= updated
+            moved |= rescored
+        if not moved:
             break
-        # Only coauthors of a moved score can move next time.
-        pending = sorted(_coauthors_of(connection, moved) & set(ids))
+        if done == MAX_PASSES:
+            log.warning(
+                "trust recompute stopped after %d passes with %d scores still moving",
+                MAX_PASSES,
+                len(moved),
+            )
+            break
+        # Only the coauthors of a moved score can change next: their mean moved. Not only
+        # those of the authors asked for: the change travels along the coauthor graph.
+        pending = sorted(_coauthors_of(connection, moved))
     return len(changed)
 
 
@@ -169,7 +244,7 @@ def recompute_all(
     ids = list(
         connection.scalars(
             text(f"SELECT id FROM authors WHERE merged_into_id IS NULL{stale} ORDER BY id"),
-            {"version": MODEL_VERSION},
+            {"version": scoring.MODEL_VERSION},
         )
     )
     # Two integers per author (tens of MB for a million): cheap next to the per-edge
@@ -195,9 +270,11 @@ def _coauthors_of(connection: Connection, author_ids: set[int]) -> set[int]:
 
 def _recompute_chunk(
     connection: Connection, ids: list[int], now: datetime, scores: dict[int, int] | None
-) -> set[int]:
+) -> tuple[set[int], set[int]]:
+    """Rescore `ids`; returns (authors whose stored result changed, whose score changed)."""
     updates: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
+    moved: set[int] = set()
     found = signals_for(connection, ids, current_year=now.year, scores=scores)
     for author_id, (signals, row) in found.items():
         result = compute_trust(signals, suggest=False)
@@ -221,6 +298,8 @@ def _recompute_chunk(
                 "at": now,
             }
         )
+        if row.trust_score != result.score:
+            moved.add(author_id)
         if row.trust_score != result.score or row.trust_model_version != result.model_version:
             history.append(
                 {
@@ -266,7 +345,7 @@ def _recompute_chunk(
                 ),
                 history,
             )
-    return {u["author"] for u in updates}
+    return {u["author"] for u in updates}, moved
 
 
 def live_result(
