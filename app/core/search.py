@@ -14,6 +14,8 @@ that half the corpus contains as cheap as one on a rare word.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -152,9 +154,13 @@ def _tsquery(words: list[str], *, prefix_last: bool) -> str:
 
 # How many of the newest matches are ranked by relevance. Ranking reads each candidate's
 # term statistics (BM25 on SQLite, the stored tsvector on PostgreSQL), so its cost grows
-# with the window, not with the corpus; 1,000 keeps a word found in most works under a few
+# with the window, not with the corpus; 1,000 keeps a word found in most works within a few
 # milliseconds of ranking. Matches older than the window follow it, newest first.
-RANK_WINDOW = 1000
+RANK_WINDOW = 500
+# SQLite's bm25() first counts every match of each query word (for its IDF), a cost that
+# grows with the matches: above this many, the window is ordered by a static rank instead,
+# works with every query word in the title first, each group newest first.
+BM25_MAX_MATCHES = 50_000
 # Counts are exact up to here (the depth relevance paging reaches, `decode_offset`) and
 # estimated above it: an exact count of a word found in 700,000 works is a walk of 700,000
 # index entries, which no per-request budget at a million works allows.
@@ -226,17 +232,25 @@ def work_search(dialect: str, query: str) -> WorkSearch | None:
     return WorkSearch(dialect, tuple(words)) if words else None
 
 
+def _fixed(n: int) -> Any:
+    # A bound LIMIT together with the OFFSET SQLAlchemy always adds on SQLite makes FTS5
+    # queries ten times slower (SQLite 3.40); the value is an int computed here.
+    return literal_column(str(int(n)))
+
+
 def ranked_work_ids(
     session: Session,
     search: WorkSearch,
     filters: Sequence[ColumnElement[bool]],
     offset: int,
     limit: int,
+    *,
+    matches: int,
 ) -> list[int]:
     """Ids at `offset` in relevance order: the `RANK_WINDOW` newest matches best first,
     then the older matches newest first. A total order, so offset paging neither skips
-    nor repeats a work."""
-    window = _ranked_window(session, search, filters)
+    nor repeats a work. `matches` is the count (`count_works`)."""
+    window = _ranked_window(session, search, filters, matches)
     page = window[offset : offset + limit]
     if len(window) < RANK_WINDOW or len(page) == limit:
         return page
@@ -244,15 +258,35 @@ def ranked_work_ids(
         search.matches(filters, search._id)
         .where(search._id < min(window))
         .order_by(search._id.desc())
-        .offset(max(0, offset - len(window)))
-        .limit(limit - len(page))
+        .offset(_fixed(max(0, offset - len(window))))
+        .limit(_fixed(limit - len(page)))
     )
     return page + list(session.scalars(older))
 
 
 def _ranked_window(
-    session: Session, search: WorkSearch, filters: Sequence[ColumnElement[bool]]
+    session: Session, search: WorkSearch, filters: Sequence[ColumnElement[bool]], matches: int
 ) -> list[int]:
+    if search.dialect == "sqlite" and matches > BM25_MAX_MATCHES:
+        newest_ids = list(
+            session.scalars(
+                search.matches(filters, search._id)
+                .order_by(search._id.desc())
+                .limit(_fixed(RANK_WINDOW))
+            )
+        )
+        if not newest_ids:
+            return []
+        in_title = " ".join(f"title_plain : {phrase}" for phrase in search._fts.split(" "))
+        titled = set(
+            session.scalars(
+                select(_WORKS_FTS.c.rowid).where(
+                    text("works_fts MATCH :title_q").bindparams(title_q=in_title),
+                    _WORKS_FTS.c.rowid >= min(newest_ids),
+                )
+            )
+        )
+        return [i for i in newest_ids if i in titled] + [i for i in newest_ids if i not in titled]
     if search.dialect == "sqlite":
         # bm25() runs in the FTS5 cursor's own query, and only for the rows the LIMIT lets
         # through: FTS5 returns rowids in descending order natively, without a sort.
@@ -260,7 +294,7 @@ def _ranked_window(
         newest = (
             search.matches(filters, search._id.label("id"), score.label("score"))
             .order_by(search._id.desc())
-            .limit(RANK_WINDOW)
+            .limit(_fixed(RANK_WINDOW))
             .subquery("newest")
         )
         ranked = select(newest.c.id).order_by(newest.c.score, newest.c.id)
@@ -270,7 +304,7 @@ def _ranked_window(
         newest = (
             search.matches(filters, search._id.label("id"), vector.label("vector"))
             .order_by(search._id.desc())
-            .limit(RANK_WINDOW)
+            .limit(_fixed(RANK_WINDOW))
             .subquery("newest")
         )
         rank = func.ts_rank(newest.c.vector, search._tsquery(), literal(1))
@@ -287,7 +321,7 @@ def count_works(
         # Free in FTS5 (doclists read backwards), and the oldest of them sizes the sample.
         # PostgreSQL would have to sort every match for it: it stops at the limit instead.
         newest_first = newest_first.order_by(search._id.desc())
-    newest = newest_first.limit(COUNT_EXACT_UP_TO + 1).subquery("newest")
+    newest = newest_first.limit(_fixed(COUNT_EXACT_UP_TO + 1)).subquery("newest")
     counted, oldest = session.execute(select(func.count(), func.min(newest.c.id))).one()
     if counted <= COUNT_EXACT_UP_TO:
         return int(counted)
@@ -308,28 +342,28 @@ def _sampled_count(
     """`counted` newest matches (exact) plus the older ones, counted in evenly spread id
     slices and scaled up. The slices cover the whole id range, so a word that is frequent
     in recent works only is not extrapolated from the recent density."""
+    # Two statements: SQLite answers a lone min() or max() from the primary key, but scans
+    # the table for both in one.
     first = session.scalar(select(func.min(Work.id))) or oldest
+    last = session.scalar(select(func.max(Work.id))) or oldest
     span = oldest - first
     if span <= 0:
         return counted
-    newest_span = session.scalar(select(func.max(Work.id))) or oldest
-    density = counted / max(1, newest_span - oldest + 1)
+    density = counted / max(1, last - oldest + 1)
     fraction = _SAMPLE_MATCHES / max(1.0, density * span)
     if fraction >= 1:
         older = search.matches(filters, func.count()).where(search._id < oldest)
         return counted + (session.scalar(older) or 0)
     width = max(1, int(span * fraction / _SAMPLE_SLICES))
     step = span / _SAMPLE_SLICES
-    sampled = 0
+    slices = []
     for i in range(_SAMPLE_SLICES):
         low = first + int(i * step)
         high = min(oldest, low + width)
-        sampled += (
-            session.scalar(
-                search.matches(filters, func.count()).where(search._id >= low, search._id < high)
-            )
-            or 0
-        )
+        in_slice = search.matches(filters, func.count()).where(search._id >= low, search._id < high)
+        slices.append(in_slice.scalar_subquery())
+    # One statement: compiling and running sixteen cost more than the counting itself.
+    sampled = session.scalar(select(functools.reduce(operator.add, slices))) or 0
     return counted + round(sampled * span / (width * _SAMPLE_SLICES))
 
 

@@ -154,7 +154,7 @@ def list_works(
         if sort not in (None, "relevance", "relevance:desc"):
             raise BadRequest.for_field("sort", "relevance sorts best first only.")
         offset = decode_offset(page)
-        ids = ranked_work_ids(session, search, narrowing, offset, page.per_page + 1)
+        ids = ranked_work_ids(session, search, narrowing, offset, page.per_page + 1, matches=count)
         by_id = {w.id: w for w in session.scalars(select(Work).where(Work.id.in_(ids)))}
         works = [by_id[i] for i in ids if i in by_id]
         cursor = offset_cursor(offset + page.per_page) if len(ids) > page.per_page else None
