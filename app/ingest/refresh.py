@@ -17,8 +17,23 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from app.core.settings import Settings
+from app.trust.verification import verification_level_sql
 
 AFFECTED = "(SELECT id FROM refresh_authors)"
+
+# The facts of `verification_level`, for an `authors` row. `claim_status` is kept by the
+# claim workflow (`refresh_author_state`) and is 'claimed' exactly when an approved claim
+# exists; it comes first so the claim lookups only run for the few claimed records.
+_APPROVED_CLAIM = "FROM claims c WHERE c.author_id = authors.id AND c.status = 'approved'"
+_LEVEL = verification_level_sql(
+    has_ingested_works="works_count > 0",
+    claimed="claim_status = 'claimed'",
+    owner_email_verified=(
+        f"EXISTS (SELECT 1 {_APPROVED_CLAIM} AND EXISTS (SELECT 1 FROM accounts o "
+        "WHERE o.id = c.account_id AND o.email_verified_at IS NOT NULL))"
+    ),
+    strong_evidence=f"EXISTS (SELECT 1 {_APPROVED_CLAIM} AND c.strong_evidence = :yes)",
+)
 
 
 def _exec(connection: Connection, sql: str, **params: object) -> None:
@@ -119,12 +134,15 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
                                      THEN 'imported' ELSE 'none' END
         WHERE id IN {AFFECTED} AND affiliation_provenance <> 'stated'""",
     )
-    # L1: a record derived from an authoritative source (ingested works).
+    # The verification level, by the one rule (app.trust.verification), from the counts just
+    # refreshed: a record gains L1 with its first work and loses it with its last. Only
+    # rows whose level changes are written.
     _exec(
         connection,
         f"""
-        UPDATE authors SET verification_level = 1
-        WHERE id IN {AFFECTED} AND verification_level = 0 AND works_count > 0""",
+        UPDATE authors SET verification_level = {_LEVEL}
+        WHERE id IN {AFFECTED} AND verification_level <> {_LEVEL}""",
+        yes=True,
     )
     _refresh_search_names(connection)
     _refresh_topic_counts(connection)
