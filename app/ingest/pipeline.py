@@ -47,7 +47,16 @@ from app.ingest.enrich import (
     work_type,
 )
 from app.ingest.names import ascii_fold
-from app.ingest.records import DeletedRecord, ParseResult, RecordError, WorkRecord
+from app.ingest.records import (
+    DeletedRecord,
+    ParseResult,
+    RecordError,
+    StoredWork,
+    WorkRecord,
+    WorkVersion,
+    fields_not_carried,
+    merge_stored,
+)
 from app.ingest.refresh import refresh_after_run
 from app.ingest.text import latex_to_plain
 from app.models import Author, Authorship, IngestRun, Topic, Work
@@ -470,14 +479,22 @@ class Pipeline:
     # --- one batch ----------------------------------------------------------------
 
     def _commit_batch(self, run_id: int, batch: list[ParseResult], position: int) -> None:
-        with self.engine.begin() as connection:
-            self._load_lookups(connection)
-            self._write_batch(connection, batch)
-            connection.execute(
-                update(IngestRun)
-                .where(IngestRun.id == run_id)
-                .values(checkpoint=position, counts=self.summary.as_dict())
-            )
+        counted = replace(self.summary)
+        try:
+            with self.engine.begin() as connection:
+                self._load_lookups(connection)
+                self._write_batch(connection, batch)
+                connection.execute(
+                    update(IngestRun)
+                    .where(IngestRun.id == run_id)
+                    .values(checkpoint=position, counts=self.summary.as_dict())
+                )
+        except BaseException:
+            # The batch rolled back, so do its counts: the failed run's stored counts are
+            # carried into the resumed run, which would otherwise count this batch twice.
+            for key, value in vars(counted).items():
+                setattr(self.summary, key, value)
+            raise
         if self.on_progress is not None:
             self.on_progress(len(batch))
 
@@ -504,18 +521,29 @@ class Pipeline:
         return value
 
     def _write_batch(self, connection: Connection, batch: list[ParseResult]) -> None:
-        records: dict[str, WorkRecord] = {}
-        deleted: list[DeletedRecord] = []
+        latest: dict[str, WorkRecord | DeletedRecord] = {}
         for result in batch:
             self.summary.records_read += 1
             if isinstance(result, RecordError):
                 self._report(result)
-            elif isinstance(result, DeletedRecord):
-                deleted.append(result)
             else:
-                records[result.arxiv_id] = result  # a later copy in the same batch wins
+                # The last word on an id in a batch wins, a deletion included (input order is
+                # the order things happened), so a record then its deletion ends deleted.
+                latest[result.arxiv_id] = result
+        records = {k: r for k, r in latest.items() if isinstance(r, WorkRecord)}
+        deleted = [r for r in latest.values() if isinstance(r, DeletedRecord)]
 
-        existing = self._existing_works(connection, [*records, *(d.arxiv_id for d in deleted)])
+        existing = self._existing_works(connection, list(latest))
+        merging = {
+            known[0]: arxiv_id
+            for arxiv_id, record in records.items()
+            if fields_not_carried(record) and (known := existing.get(arxiv_id)) is not None
+        }
+        if merging:
+            # A poorer format must not null what a richer one stored (app.ingest.records).
+            stored = self._stored_for_merge(connection, list(merging))
+            for work_id, arxiv_id in merging.items():
+                records[arxiv_id] = merge_stored(records[arxiv_id], stored[work_id])
         out = _Batch()
         changed: list[tuple[int, WorkRecord, bool]] = []
         for arxiv_id, record in records.items():
@@ -568,6 +596,40 @@ class Pipeline:
             ):
                 found[row.arxiv_id] = (row.id, row.content_hash, bool(row.is_deleted))
         return found
+
+    def _stored_for_merge(
+        self, connection: Connection, work_ids: list[int]
+    ) -> dict[int, StoredWork]:
+        """What the stored works hold that a poorer format cannot say (`merge_stored`)."""
+        fields: dict[int, dict[str, Any]] = {}
+        affiliations: dict[int, dict[str, tuple[str, ...]]] = {}
+        for start in range(0, len(work_ids), 900):
+            chunk = work_ids[start : start + 900]
+            for row in connection.execute(
+                select(Work.id, Work.license, Work.report_no, Work.submitter, Work.versions).where(
+                    Work.id.in_(chunk)
+                )
+            ):
+                fields[row.id] = {
+                    "license": row.license,
+                    "report_no": row.report_no,
+                    "submitter": row.submitter,
+                    "versions": tuple(
+                        WorkVersion(int(v["version"]), datetime.fromisoformat(v["created"]))
+                        for v in row.versions or ()
+                    ),
+                }
+            for row in connection.execute(
+                select(Authorship.work_id, Authorship.display_name, Authorship.affiliations).where(
+                    Authorship.work_id.in_(chunk), Authorship.affiliations.is_not(None)
+                )
+            ):
+                by_name = affiliations.setdefault(row.work_id, {})
+                by_name.setdefault(row.display_name, tuple(row.affiliations or ()))
+        return {
+            work_id: StoredWork(**values, affiliations=affiliations.get(work_id, {}))
+            for work_id, values in fields.items()
+        }
 
     def _previous_authorships(
         self, connection: Connection, work_ids: list[int]

@@ -41,7 +41,14 @@ from app.ingest.formats.xmlutil import (
     text_of,
 )
 from app.ingest.names import parse_person_name
-from app.ingest.records import ParsedName, ParseResult, RecordError, WorkRecord, WorkVersion
+from app.ingest.records import (
+    ParsedName,
+    ParseResult,
+    RecordError,
+    SourceFormat,
+    WorkRecord,
+    WorkVersion,
+)
 from app.ingest.text import collapse_ws, latex_to_plain, strip_or_none
 
 __all__ = ["AtomPage", "iter_atom_file", "parse_atom_feed"]
@@ -145,6 +152,7 @@ def _entry(el: Any, position: str) -> WorkRecord:
         journal_ref=strip_or_none(_text(first_child(el, "journal_ref"))),
         comments=strip_or_none(_text(first_child(el, "comment"))),
         position=position,
+        source_format=SourceFormat.ATOM,
     )
     try:
         return fit_for_storage(record)

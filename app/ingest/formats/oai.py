@@ -67,6 +67,7 @@ from app.ingest.records import (
     ParsedName,
     ParseResult,
     RecordError,
+    SourceFormat,
     WorkRecord,
     WorkVersion,
 )
@@ -305,6 +306,11 @@ def _from_oai_dc(payload: Any, header_id: str, set_specs: list[str]) -> WorkReco
 
 
 _FORMATS: Final = {"arXiv": _from_arxiv, "arXivRaw": _from_arxiv_raw, "dc": _from_oai_dc}
+_SOURCE_FORMATS: Final = {
+    "arXiv": SourceFormat.OAI_ARXIV,
+    "arXivRaw": SourceFormat.OAI_ARXIV_RAW,
+    "dc": SourceFormat.OAI_DC,
+}
 
 
 def _parse_record(el: Any, position: str) -> ParseResult:
@@ -334,6 +340,7 @@ def _parse_record(el: Any, position: str) -> ParseResult:
     record = parse(payload, header_id, set_specs)
     record.datestamp = datestamp
     record.position = position
+    record.source_format = _SOURCE_FORMATS[kind]
     try:
         return fit_for_storage(record)
     except ValueError as exc:

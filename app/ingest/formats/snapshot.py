@@ -36,7 +36,14 @@ from app.ingest.formats.common import (
     split_categories,
 )
 from app.ingest.names import decode_latex, names_from_parsed, parse_author_string
-from app.ingest.records import ParsedName, ParseResult, RecordError, WorkRecord, WorkVersion
+from app.ingest.records import (
+    ParsedName,
+    ParseResult,
+    RecordError,
+    SourceFormat,
+    WorkRecord,
+    WorkVersion,
+)
 from app.ingest.text import collapse_ws, strip_or_none
 
 __all__ = ["MAX_LINE_BYTES", "iter_snapshot", "parse_snapshot_line"]
@@ -146,6 +153,7 @@ def _record(obj: dict[str, Any], position: str) -> WorkRecord:
         license=strip_or_none(_opt_str(obj, "license")),
         submitter=decode_latex(submitter) if submitter else None,
         position=position,
+        source_format=SourceFormat.SNAPSHOT,
     )
     try:
         return fit_for_storage(record)
