@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,11 +11,15 @@ import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 
@@ -26,6 +31,15 @@ from app.ingest.records import SourceFormat
 console = Console(stderr=True)
 
 
+class FileNotIngested(Exception):
+    """A whole file could not be ingested (unknown format, unreadable): nothing was read."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 def ingest_file(
     path: Path,
     fmt: SourceFormat | None = None,
@@ -34,30 +48,82 @@ def ingest_file(
     errors_path: Path | None = None,
     batch_size: int | None = None,
 ) -> RunSummary:
-    """Ingest one file into the configured database and return the run's summary."""
-    from app.ingest.formats import iter_records
+    """Ingest one file into the configured database and return the run's summary.
+
+    Raises `FileNotIngested` when the file cannot be read or its format is unknown (the
+    reason is also written to the errors file); bad records inside a readable file are
+    skipped and reported by the run instead.
+    """
+    from app.ingest.formats import ReadPosition, UnknownFormatError, iter_records
+
+    errors_path = errors_path or default_errors_path(path)
+    try:
+        chosen = fmt or _detect(path)
+        size = path.stat().st_size
+        fingerprint = fingerprint_of(path)
+    except (UnknownFormatError, OSError, EOFError) as exc:
+        reason = str(exc) if isinstance(exc, UnknownFormatError) else f"unreadable: {exc}"
+        reason = reason.removeprefix(f"{path.name}: ")
+        _record_file_error(errors_path, path, reason)
+        raise FileNotIngested(path, reason) from None
 
     settings = get_settings()
     engine = make_engine(settings.database_url, pool_size=2)
-    chosen = fmt or _detect(path)
-    errors_path = errors_path or path.with_name(path.name + ".errors.jsonl")
     show = not quiet and sys.stderr.isatty()
+    position = ReadPosition()
     try:
         with _progress(show) as progress:
-            task = progress.add_task(f"ingest {path.name}", total=None)
+            # The total is the file's size as stored and the bar follows the bytes read
+            # (compressed bytes for .gz): known up front for free, unlike a record count.
+            task = progress.add_task(f"ingest {path.name}", total=size or None, records=0)
+
+            records = 0
+
+            def advance(batch: int) -> None:
+                nonlocal records
+                records += batch
+                progress.update(task, completed=position.bytes_read(), records=records)
+
             pipeline = Pipeline(
                 engine,
                 settings,
                 source=str(path),
                 fmt=str(chosen),
-                fingerprint=fingerprint_of(path),
+                fingerprint=fingerprint,
                 errors_path=errors_path,
-                on_progress=lambda n: progress.advance(task, n),
+                on_progress=advance,
                 **({"batch_size": batch_size} if batch_size else {}),
             )
-            return pipeline.run(iter_records(path, chosen))
+            summary = pipeline.run(iter_records(path, chosen, position=position))
+            progress.update(task, completed=size)
+            return summary
     finally:
         engine.dispose()
+
+
+def default_errors_path(path: Path) -> Path:
+    """`FILE.errors.jsonl` beside the input, or under `var/` when that folder is read-only
+    (shared sample data, a mounted archive)."""
+    beside = path.with_name(path.name + ".errors.jsonl")
+    folder = path.parent
+    # os.access alone says yes to root everywhere: a folder nobody may write to by its mode
+    # is read-only data, whoever runs the command.
+    if os.access(folder, os.W_OK) and folder.stat().st_mode & 0o222:
+        return beside
+    return Path("var") / "errors" / beside.name
+
+
+def _record_file_error(errors_path: Path, path: Path, reason: str) -> None:
+    """The same line shape as a skipped record's (`Pipeline._report`), position "file"."""
+    import orjson
+
+    line = {"source": str(path), "position": "file", "id": None, "reason": reason}
+    try:
+        errors_path.parent.mkdir(parents=True, exist_ok=True)
+        with errors_path.open("a", encoding="utf-8") as out:
+            out.write(orjson.dumps(line).decode() + "\n")
+    except OSError as exc:  # the error line on the console still says what went wrong
+        console.print(f"[yellow]could not write {errors_path}:[/yellow] {exc}", highlight=False)
 
 
 def _detect(path: Path) -> SourceFormat:
@@ -73,12 +139,22 @@ def _detect(path: Path) -> SourceFormat:
     return detect_format(head, path.name)
 
 
-def _progress(show: bool) -> Progress:
+def _progress(show: bool, *, by_bytes: bool = True) -> Progress:
+    counted: tuple[ProgressColumn, ...] = (
+        (
+            TaskProgressColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[records]:,} records"),
+            TimeRemainingColumn(),
+        )
+        if by_bytes
+        else (MofNCompleteColumn(),)
+    )
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        *counted,
         TimeElapsedColumn(),
         console=console,
         disable=not show,
@@ -122,14 +198,32 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Where bad records are written (default: FILE.errors.jsonl)."),
         ] = None,
     ) -> None:
-        """Ingest arXiv metadata files; bad records are reported, the run goes on."""
+        """Ingest arXiv metadata files; bad records are reported, the run goes on.
+
+        Exit status: 0 clean; 3 finished, but some records were skipped (see the errors
+        file); 1 at least one file could not be ingested at all (unknown format,
+        unreadable), the other files were still ingested.
+        """
         skipped = 0
+        failed: list[FileNotIngested] = []
         for path in files:
-            summary = ingest_file(path, format, quiet=quiet, errors_path=errors)
+            try:
+                summary = ingest_file(path, format, quiet=quiet, errors_path=errors)
+            except FileNotIngested as exc:
+                failed.append(exc)
+                # Printed even with --quiet: it is an error, not progress.
+                console.print(f"[red]error:[/red] {exc.path}: {exc.reason}", highlight=False)
+                continue
             skipped += summary.records_skipped
             if not quiet:
                 print_summary(summary)
-        # 0: clean; 3: finished, but some records were skipped (see the errors file).
+        if failed:
+            console.print(
+                f"{len(failed)} of {len(files)} file(s) not ingested: "
+                + ", ".join(str(exc.path) for exc in failed),
+                highlight=False,
+            )
+            raise typer.Exit(1)
         raise typer.Exit(3 if skipped else 0)
 
     # Annotations are resolved against this module's globals (PEP 563), so the options are
@@ -187,8 +281,8 @@ def register(app: typer.Typer) -> None:
         engine = make_engine(settings.database_url, pool_size=2)
         show = not quiet and sys.stderr.isatty()
         try:
-            with _progress(show) as progress:
-                task = progress.add_task(f"harvest {base_url}", total=None)
+            with _progress(show, by_bytes=False) as progress:
+                task = progress.add_task(f"harvest {base_url}", total=None, records=0)
                 result = harvesting.harvest(
                     engine,
                     settings,

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import BinaryIO, Final
 
 from app.ingest.formats.atom import iter_atom_file
 from app.ingest.formats.common import BinaryReader
@@ -32,6 +32,7 @@ from app.ingest.records import ParseResult, RecordError, SourceFormat
 
 __all__ = [
     "SNIFF_BYTES",
+    "ReadPosition",
     "Sniffed",
     "UnknownFormatError",
     "detect_format",
@@ -119,27 +120,62 @@ def detect_format(head: bytes, filename: str = "") -> SourceFormat:
     return sniff(head, filename).format
 
 
-def iter_records(path: Path, fmt: SourceFormat | None = None) -> Iterator[ParseResult]:
+class ReadPosition:
+    """How far `iter_records` has read into its file, in bytes of the file as stored (the
+    compressed position for .gz), for a progress bar whose total is the file size.
+
+    Asked for now and then (once per batch), not on every read, so it costs nothing on
+    the parsing path. Parsers read ahead a little, so it may lead the records slightly.
+    """
+
+    def __init__(self) -> None:
+        self._handle: BinaryIO | None = None
+        self._final = 0
+
+    def bytes_read(self) -> int:
+        handle = self._handle
+        if handle is None or handle.closed:
+            return self._final
+        return handle.tell()
+
+    def _attach(self, handle: BinaryIO) -> None:
+        self._handle = handle
+
+    def _detach(self) -> None:
+        if self._handle is not None and not self._handle.closed:
+            self._final = self._handle.tell()
+        self._handle = None
+
+
+def iter_records(
+    path: Path, fmt: SourceFormat | None = None, *, position: ReadPosition | None = None
+) -> Iterator[ParseResult]:
     """All results in a file, plain or .gz (detected by content, not name).
 
     A file whose format cannot be recognised yields one `RecordError("file", ...)`;
     OSError from opening the file propagates (a missing file is the caller's problem,
-    not the data's).
+    not the data's). `position`, if given, follows the reading.
     """
     with path.open("rb") as raw:
-        head = raw.read(SNIFF_BYTES)
-        raw.seek(0)
-        gz = is_gzip(head)
-        if fmt is None:
-            try:
-                fmt = sniff(head, path.name).format
-            except UnknownFormatError as exc:
-                yield RecordError("file", str(exc))
-                return
-        stream: BinaryReader = gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw
-        if fmt is SourceFormat.SNAPSHOT:
-            yield from iter_snapshot(stream)
-        elif fmt is SourceFormat.ATOM:
-            yield from iter_atom_file(stream)
-        else:
-            yield from iter_oai_file(stream)
+        if position is not None:
+            position._attach(raw)
+        try:
+            head = raw.read(SNIFF_BYTES)
+            raw.seek(0)
+            gz = is_gzip(head)
+            if fmt is None:
+                try:
+                    fmt = sniff(head, path.name).format
+                except UnknownFormatError as exc:
+                    yield RecordError("file", str(exc))
+                    return
+            stream: BinaryReader = gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw
+            if fmt is SourceFormat.SNAPSHOT:
+                yield from iter_snapshot(stream)
+            elif fmt is SourceFormat.ATOM:
+                yield from iter_atom_file(stream)
+            else:
+                yield from iter_oai_file(stream)
+        finally:
+            if position is not None:
+                position._detach()
