@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,7 +18,7 @@ from app.ingest.pipeline import Pipeline
 from app.ingest.records import ParseResult
 from app.main import create_app
 from app.models import Author, CoauthorEdge, IngestRun, Work
-from tests.ingest.conftest import empty_catalogue
+from tests.ingest.conftest import assert_run_stored, empty_catalogue
 
 SNAPSHOT = "snapshot-sample-wanng-ide_arxivSpider_mnbvc-lines001-100.jsonl"
 
@@ -56,6 +57,9 @@ def test_real_snapshot_ingests_with_expected_values(
     assert summary.records_read == 100
     assert summary.works_inserted == 100
     assert summary.records_skipped == 0
+    run = assert_run_stored(fresh_engine, summary)
+    assert run.counts["authors_created"] == 210
+    assert run.counts["edges"] == summary.edges > 0
     with Session(fresh_engine) as s:
         first = s.scalars(select(Work).where(Work.arxiv_id == "0704.0001")).one()
         assert first.type == "article"  # journal-ref and DOI: it was published
@@ -90,6 +94,7 @@ def test_reingest_changes_nothing(fresh_engine: Engine, arxiv_data: Path, tmp_pa
     assert again.works_unchanged == 100
     assert again.works_inserted == again.works_updated == again.authors_created == 0
     assert _counts(fresh_engine) == before
+    assert assert_run_stored(fresh_engine, again).counts["works_unchanged"] == 100
 
 
 class _Killed(Exception):
@@ -107,7 +112,7 @@ def test_interrupted_run_resumes_to_the_same_result(
     fresh_engine: Engine, arxiv_data: Path, tmp_path: Path
 ) -> None:
     data = (arxiv_data / SNAPSHOT).read_bytes()
-    _run(fresh_engine, data, "clean", tmp_path)
+    clean_summary = _run(fresh_engine, data, "clean", tmp_path).summary
     clean = _counts(fresh_engine)
     empty_catalogue(fresh_engine)
 
@@ -120,9 +125,46 @@ def test_interrupted_run_resumes_to_the_same_result(
         run = s.scalars(select(IngestRun).where(IngestRun.fingerprint == "resume")).one()
         assert run.status == "failed"
         assert run.checkpoint == 40  # two whole batches committed, the third rolled back
+        assert run.counts["records_read"] == run.counts["works_inserted"] == 40
+    assert_run_stored(fresh_engine, pipeline.summary, status="failed")
     resumed = _run(fresh_engine, data, "resume", tmp_path, batch_size=20).summary
     assert resumed.resumed_from == 40
     assert _counts(fresh_engine) == clean
+    # The resumed run's stored counts cover the whole input, exactly like the clean run's.
+    assert assert_run_stored(fresh_engine, resumed).id == run.id
+    for key in ("records_read", "works_inserted", "records_skipped", "authors_created"):
+        assert getattr(resumed, key) == getattr(clean_summary, key), key
+
+
+def test_a_batch_that_fails_in_its_transaction_is_not_counted(
+    fresh_engine: Engine, arxiv_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database refuses the third batch: its rows roll back, and so must its counts,
+    or the resumed run (which carries the stored counts forward) counts it twice."""
+    data = (arxiv_data / SNAPSHOT).read_bytes()
+    flush = Pipeline._flush
+    calls = 0
+
+    def failing_third(self: Pipeline, connection: Any, out: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise _Killed
+        flush(self, connection, out)
+
+    monkeypatch.setattr(Pipeline, "_flush", failing_third)
+    pipeline = Pipeline(
+        fresh_engine, Settings(), source="t", fmt="snapshot", fingerprint="db", batch_size=20
+    )
+    with pytest.raises(_Killed):
+        pipeline.run(iter_snapshot(io.BytesIO(data)))
+    run = assert_run_stored(fresh_engine, pipeline.summary, status="failed")
+    assert run.checkpoint == 40
+    assert run.counts["records_read"] == run.counts["works_inserted"] == 40
+    monkeypatch.setattr(Pipeline, "_flush", flush)
+    resumed = _run(fresh_engine, data, "db", tmp_path, batch_size=20).summary
+    assert (resumed.records_read, resumed.works_inserted) == (100, 100)
+    assert_run_stored(fresh_engine, resumed)
 
 
 def test_bad_lines_are_reported_and_skipped(fresh_engine: Engine, tmp_path: Path) -> None:
@@ -142,6 +184,7 @@ def test_bad_lines_are_reported_and_skipped(fresh_engine: Engine, tmp_path: Path
     summary = _run(fresh_engine, data, "bad", tmp_path).summary
     assert summary.works_inserted == 2
     assert summary.records_skipped == 2
+    assert assert_run_stored(fresh_engine, summary).counts["records_skipped"] == 2
     report = (tmp_path / "errors.jsonl").read_text().splitlines()
     assert len(report) == 2
     assert '"line 2"' in report[0]
