@@ -9,15 +9,15 @@ may do (follow or unfollow, claim, invite).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import Caller
 from app.authors.schemas import AuthorCounts, AuthorRef, AuthorTopicOut
-from app.authors.service import author_topics, resolve_author_id
+from app.authors.service import author_topics, live_author_row
 from app.core.ids import Kind, public_id
 from app.core.pagination import PageParams
 from app.models import Author, Claim, CoauthorEdge, Follow, Invitation
@@ -27,6 +27,10 @@ from app.works.service import WorkFilters, list_works
 TOP_TOPICS = 10
 CLOSE_COLLABORATORS = 12
 FIRST_WORKS = 10
+# A page lists a work's first authors and "et al."; `authors_count` and
+# `is_authors_truncated` say how many more `GET /v1/works/{id}` holds. A collaboration
+# paper's hundreds of names were most of the cost of an overview.
+PREVIEW_AUTHORSHIPS = 10
 
 
 class AffiliationState(BaseModel):
@@ -82,6 +86,16 @@ class AuthorOverview(BaseModel):
     viewer: ViewerActions
 
 
+class RecordState(Protocol):
+    """What of a record decides the viewer's actions (an Author or a row of one)."""
+
+    @property
+    def claim_status(self) -> str: ...
+
+    @property
+    def open_to_collaborate(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Viewer:
     """What the logged-in viewer's own state says about one record (one query)."""
@@ -125,7 +139,7 @@ def viewer_state(session: Session, caller: Caller, author_id: int) -> Viewer:
 _NOT_YET_CLAIMED = "Claim this author entity first to unlock direct invitations."
 
 
-def viewer_actions(author: Author, viewer: Viewer | None = None) -> ViewerActions:
+def viewer_actions(author: RecordState, viewer: Viewer | None = None) -> ViewerActions:
     """What the viewer may do on this record: anonymous visitors are asked to log in."""
     if viewer is None:
         return _anonymous_actions(author)
@@ -170,7 +184,7 @@ def viewer_actions(author: Author, viewer: Viewer | None = None) -> ViewerAction
     return ViewerActions(follow=follow, unfollow=unfollow, claim=claim, invite=invite)
 
 
-def _anonymous_actions(author: Author) -> ViewerActions:
+def _anonymous_actions(author: RecordState) -> ViewerActions:
     if author.claim_status == "claimed":
         claim = ViewerAction(allowed=False, reason="This record is already claimed.")
         invite = ViewerAction(
@@ -186,29 +200,35 @@ def _anonymous_actions(author: Author) -> ViewerActions:
     return ViewerActions(follow=log_in, unfollow=log_in, claim=claim, invite=invite)
 
 
+# Built once: constructing statements per request cost more CPU than running them.
+_CLOSE_COLLABORATORS_OF = (
+    select(
+        CoauthorEdge.coauthor_id,
+        CoauthorEdge.shared_works,
+        CoauthorEdge.strength,
+        CoauthorEdge.last_year,
+        Author.display_name,
+    )
+    .join(Author, Author.id == CoauthorEdge.coauthor_id)
+    .where(CoauthorEdge.author_id == bindparam("author_id"), CoauthorEdge.is_close.is_(True))
+    .order_by(CoauthorEdge.strength.desc(), CoauthorEdge.coauthor_id)
+    .limit(CLOSE_COLLABORATORS)
+)
+
+
 def author_overview(session: Session, ident: str, viewer: Caller | None = None) -> AuthorOverview:
-    author_id = resolve_author_id(session, ident)
-    author = session.get(Author, author_id)
-    assert author is not None
-    collaborators = session.execute(
-        select(
-            CoauthorEdge.coauthor_id,
-            CoauthorEdge.shared_works,
-            CoauthorEdge.strength,
-            CoauthorEdge.last_year,
-            Author.display_name,
-        )
-        .join(Author, Author.id == CoauthorEdge.coauthor_id)
-        .where(CoauthorEdge.author_id == author_id, CoauthorEdge.is_close.is_(True))
-        .order_by(CoauthorEdge.strength.desc(), CoauthorEdge.coauthor_id)
-        .limit(CLOSE_COLLABORATORS)
-    ).all()
+    author = live_author_row(session, ident)
+    author_id = author.id
+    collaborators = (
+        session.connection().execute(_CLOSE_COLLABORATORS_OF, {"author_id": author_id}).all()
+    )
     works = list_works(
         session,
         WorkFilters(author_id=author_id),
         PageParams(per_page=FIRST_WORKS, cursor=None),
         None,
         count=author.works_count,
+        max_authorships=PREVIEW_AUTHORSHIPS,
     )
     return AuthorOverview(
         id=public_id(Kind.AUTHOR, author.id),

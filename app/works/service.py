@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.core.errors import BadRequest, NotFound
@@ -22,6 +22,7 @@ from app.core.pagination import (
     keyset,
     next_cursor,
     offset_cursor,
+    order_by,
     parse_sort,
 )
 from app.core.schemas import TopicRef
@@ -130,6 +131,33 @@ def _conditions(session: Session, filters: WorkFilters) -> list[ColumnElement[bo
     return conditions
 
 
+DEFAULT_WORK_SORT = "publication_date:desc"
+_DEFAULT_SORT_NAME, _DEFAULT_KEY = parse_sort(None, WORK_SORTS, DEFAULT_WORK_SORT)
+# The most requested page of all: an author's newest works, first page (the overview and
+# `GET /v1/authors/{id}/works`). Built once; constructing it per request cost more CPU
+# than running it. The same order and look-ahead row as `keyset`, so its cursor pages on.
+_AUTHOR_NEWEST_WORKS = (
+    select(Work)
+    .where(
+        Work.is_deleted.is_(False),
+        # IN, not EXISTS: see `_conditions`.
+        Work.id.in_(select(Authorship.work_id).where(Authorship.author_id == bindparam("author"))),
+    )
+    .order_by(*order_by(_DEFAULT_KEY, Work.id))
+    .limit(bindparam("limit"))
+)
+
+
+def _is_author_first_page(filters: WorkFilters, page: PageParams, sort: str | None) -> bool:
+    only_author = filters == WorkFilters(author_id=filters.author_id)
+    return (
+        filters.author_id is not None
+        and only_author
+        and page.cursor is None
+        and sort in (None, DEFAULT_WORK_SORT)
+    )
+
+
 def list_works(
     session: Session,
     filters: WorkFilters,
@@ -137,8 +165,12 @@ def list_works(
     sort: str | None,
     *,
     count: int | None = None,
+    max_authorships: int | None = None,
 ) -> Page[WorkOut]:
-    """A page of works; `count` may be passed when the caller already knows the total."""
+    """A page of works; `count` may be passed when the caller already knows the total.
+
+    Each work carries its first `max_authorships` authorships (LIST_AUTHORSHIPS by default).
+    """
     narrowing = _conditions(session, filters)
     search = work_search(session.get_bind().dialect.name, filters.q) if filters.q else None
     if search is None:
@@ -150,7 +182,12 @@ def list_works(
             count = count_works(session, search, narrowing)
         else:
             count = session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0
-    if search is not None and (sort is None or sort.startswith("relevance")):
+    if _is_author_first_page(filters, page, sort):
+        rows = session.scalars(
+            _AUTHOR_NEWEST_WORKS, {"author": filters.author_id, "limit": page.per_page + 1}
+        ).all()
+        kept, cursor = next_cursor(rows, page, _DEFAULT_SORT_NAME, _DEFAULT_KEY.column.key)
+    elif search is not None and (sort is None or sort.startswith("relevance")):
         if sort not in (None, "relevance", "relevance:desc"):
             raise BadRequest.for_field("sort", "relevance sorts best first only.")
         offset = decode_offset(page)
@@ -160,12 +197,12 @@ def list_works(
         cursor = offset_cursor(offset + page.per_page) if len(ids) > page.per_page else None
         kept = works[: page.per_page]
     else:
-        sort_name, key = parse_sort(sort, WORK_SORTS, "publication_date:desc")
+        sort_name, key = parse_sort(sort, WORK_SORTS, DEFAULT_WORK_SORT)
         stmt = keyset(select(Work).where(*conditions), page, sort_name, key, Work.id)
         kept, cursor = next_cursor(session.scalars(stmt).all(), page, sort_name, key.column.key)
     return Page(
         meta=Meta(count=count, per_page=page.per_page, next_cursor=cursor),
-        results=works_out(session, kept),
+        results=works_out(session, kept, max_authorships=max_authorships or LIST_AUTHORSHIPS),
     )
 
 
@@ -173,6 +210,31 @@ def list_works(
 # hundreds, and shaping them all for every work on a page was most of an author page's time.
 LIST_AUTHORSHIPS = 100
 _AUTHORSHIPS = TypeAdapter(dict[int, list[AuthorshipOut]])
+ALL_AUTHORSHIPS = 1_000_000
+# Built once (see _AUTHOR_NEWEST_WORKS): every list of works runs these two.
+_AUTHORSHIPS_OF_WORKS = (
+    select(
+        Authorship.work_id,
+        Authorship.position,
+        Authorship.raw_name,
+        Authorship.display_name,
+        Authorship.affiliations,
+        Authorship.author_id,
+        Author.display_name.label("author_name"),
+    )
+    .outerjoin(Author, Author.id == Authorship.author_id)
+    .where(
+        Authorship.work_id.in_(bindparam("ids", expanding=True)),
+        Authorship.position <= bindparam("max_position"),
+    )
+    .order_by(Authorship.work_id, Authorship.position)
+)
+_TOPICS_OF_WORKS = (
+    select(WorkTopic.work_id, Topic.id, Topic.code, Topic.name)
+    .join(Topic, Topic.id == WorkTopic.topic_id)
+    .where(WorkTopic.work_id.in_(bindparam("ids", expanding=True)))
+    .order_by(WorkTopic.work_id, WorkTopic.is_primary.desc(), Topic.code)
+)
 
 
 def get_work(session: Session, ident: str) -> WorkOut:
@@ -191,26 +253,11 @@ def works_out(
     ids = [w.id for w in works]
     if not ids:
         return []
-    stmt = (
-        select(
-            Authorship.work_id,
-            Authorship.position,
-            Authorship.raw_name,
-            Authorship.display_name,
-            Authorship.affiliations,
-            Authorship.author_id,
-            Author.display_name.label("author_name"),
-        )
-        .outerjoin(Author, Author.id == Authorship.author_id)
-        .where(Authorship.work_id.in_(ids))
-        .order_by(Authorship.work_id, Authorship.position)
-    )
-    if max_authorships is not None:
-        stmt = stmt.where(Authorship.position <= max_authorships)
+    limit = {"ids": ids, "max_position": max_authorships or ALL_AUTHORSHIPS}
     # Plain dicts validated in one call: pydantic's core does the per-item work, where one
     # model constructor call per authorship was most of the cost of a page of works.
     rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in session.execute(stmt):
+    for row in session.execute(_AUTHORSHIPS_OF_WORKS, limit):
         author_id = row.author_id
         rows[row.work_id].append(
             {
@@ -225,12 +272,7 @@ def works_out(
         )
     authorships = _AUTHORSHIPS.validate_python(rows)
     topics: dict[int, list[TopicRef]] = defaultdict(list)
-    for topic_row in session.execute(
-        select(WorkTopic.work_id, Topic.id, Topic.code, Topic.name)
-        .join(Topic, Topic.id == WorkTopic.topic_id)
-        .where(WorkTopic.work_id.in_(ids))
-        .order_by(WorkTopic.work_id, WorkTopic.is_primary.desc(), Topic.code)
-    ):
+    for topic_row in session.execute(_TOPICS_OF_WORKS, {"ids": ids}):
         topics[topic_row.work_id].append(topic_ref(topic_row.id, topic_row.code, topic_row.name))
     return [_work_out(w, authorships.get(w.id, []), topics[w.id]) for w in works]
 
