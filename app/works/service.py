@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
@@ -29,7 +28,7 @@ from app.core.schemas import TopicRef
 from app.core.search import count_works, ranked_work_ids, work_search
 from app.models import Author, Authorship, Topic, Work, WorkTopic
 from app.topics.service import category_ids_under, resolve_topic, topic_ref
-from app.works.schemas import AuthorshipOut, VersionOut, WorkIds, WorkOut
+from app.works.schemas import WorkOut
 
 WORK_SORTS = {
     "publication_date": Work.publication_date,
@@ -209,7 +208,7 @@ def list_works(
 # Authorships per work in lists and previews, as OpenAlex does: a collaboration paper has
 # hundreds, and shaping them all for every work on a page was most of an author page's time.
 LIST_AUTHORSHIPS = 100
-_AUTHORSHIPS = TypeAdapter(dict[int, list[AuthorshipOut]])
+_WORKS = TypeAdapter(list[WorkOut])
 ALL_AUTHORSHIPS = 1_000_000
 # Built once (see _AUTHOR_NEWEST_WORKS): every list of works runs these two.
 _AUTHORSHIPS_OF_WORKS = (
@@ -254,8 +253,8 @@ def works_out(
     if not ids:
         return []
     limit = {"ids": ids, "max_position": max_authorships or ALL_AUTHORSHIPS}
-    # Plain dicts validated in one call: pydantic's core does the per-item work, where one
-    # model constructor call per authorship was most of the cost of a page of works.
+    # Plain dicts validated in one call at the end: pydantic's core does the per-item work,
+    # where one model constructor call per authorship was most of the cost of a page.
     rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in session.execute(_AUTHORSHIPS_OF_WORKS, limit):
         author_id = row.author_id
@@ -270,42 +269,48 @@ def works_out(
                 "affiliations": row.affiliations or [],
             }
         )
-    authorships = _AUTHORSHIPS.validate_python(rows)
     topics: dict[int, list[TopicRef]] = defaultdict(list)
     for topic_row in session.execute(_TOPICS_OF_WORKS, {"ids": ids}):
         topics[topic_row.work_id].append(topic_ref(topic_row.id, topic_row.code, topic_row.name))
-    return [_work_out(w, authorships.get(w.id, []), topics[w.id]) for w in works]
-
-
-def _work_out(work: Work, authorships: list[AuthorshipOut], topics: list[TopicRef]) -> WorkOut:
-    versioned = f"{work.arxiv_id}v{work.arxiv_version}" if work.arxiv_version else None
-    return WorkOut(
-        id=public_id(Kind.WORK, work.id),
-        ids=WorkIds(
-            arxiv=work.arxiv_id, arxiv_versioned=versioned, doi=work.doi, dois=work.dois or []
-        ),
-        title=work.title,
-        abstract=work.abstract,
-        type=work.type,
-        publication_date=work.publication_date,
-        year=work.year,
-        venue=work.venue,
-        journal_ref=work.journal_ref,
-        comments=work.comments,
-        report_no=work.report_no,
-        license=work.license,
-        primary_category=work.primary_category,
-        categories=work.categories.split() if work.categories else [],
-        topics=topics,
-        authorships=authorships,
-        authors_count=work.authors_count,
-        is_authors_truncated=len(authorships) < work.authors_count,
-        versions=[
-            VersionOut(version=f"v{v['version']}", created=datetime.fromisoformat(v["created"]))
-            for v in work.versions or []
-        ],
-        is_withdrawn=work.is_withdrawn,
-        updated_date=work.source_updated,
-        abs_url=f"https://arxiv.org/abs/{versioned or work.arxiv_id}",
-        pdf_url=f"https://arxiv.org/pdf/{versioned or work.arxiv_id}",
+    return _WORKS.validate_python(
+        [_work_fields(w, rows.get(w.id, []), topics[w.id]) for w in works]
     )
+
+
+def _work_fields(
+    work: Work, authorships: list[dict[str, Any]], topics: list[TopicRef]
+) -> dict[str, Any]:
+    versioned = f"{work.arxiv_id}v{work.arxiv_version}" if work.arxiv_version else None
+    return {
+        "id": public_id(Kind.WORK, work.id),
+        "ids": {
+            "arxiv": work.arxiv_id,
+            "arxiv_versioned": versioned,
+            "doi": work.doi,
+            "dois": work.dois or [],
+        },
+        "title": work.title,
+        "abstract": work.abstract,
+        "type": work.type,
+        "publication_date": work.publication_date,
+        "year": work.year,
+        "venue": work.venue,
+        "journal_ref": work.journal_ref,
+        "comments": work.comments,
+        "report_no": work.report_no,
+        "license": work.license,
+        "primary_category": work.primary_category,
+        "categories": work.categories.split() if work.categories else [],
+        "topics": topics,
+        "authorships": authorships,
+        "authors_count": work.authors_count,
+        "is_authors_truncated": len(authorships) < work.authors_count,
+        # ISO 8601 strings as stored: pydantic-core parses them.
+        "versions": [
+            {"version": f"v{v['version']}", "created": v["created"]} for v in work.versions or []
+        ],
+        "is_withdrawn": work.is_withdrawn,
+        "updated_date": work.source_updated,
+        "abs_url": f"https://arxiv.org/abs/{versioned or work.arxiv_id}",
+        "pdf_url": f"https://arxiv.org/pdf/{versioned or work.arxiv_id}",
+    }
