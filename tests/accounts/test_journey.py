@@ -110,15 +110,23 @@ def test_a_researchers_whole_journey(client: TestClient, session: Session) -> No
     )
     assert {"claim_approved", "profile", "merge"} <= actions
 
-    # Charles signs up with a free-mail address and lists three arXiv ids of his works: L2.
+    # Charles signs up with a free-mail address and lists three arXiv ids of his works:
+    # public facts that anyone could copy, so the claim waits for an administrator.
     charles_h = sign_up(client, session, "babbage@gmail.com", "Charles Babbage")
     claimed = client.post(
         f"/v1/authors/{B}/claims",
         json={"arxiv_ids": [f"arXiv:{w.arxiv_id}v1" for w in charles_works]},
         headers=charles_h,
     )
-    assert claimed.json()["status"] == "approved", claimed.json()
-    assert claimed.json()["verification_level"] == 2
+    assert claimed.json()["status"] == "pending", claimed.json()
+    assert {c["kind"] for c in claimed.json()["checks"]} >= {"arxiv_id"}
+    reviewed = client.post(
+        f"/v1/claims/{claimed.json()['id']}/approve",
+        json={"reason": "Confirmed with the coauthor Mary Somerville."},
+        headers=admin_headers,
+    )
+    assert reviewed.json()["status"] == "approved", reviewed.text
+    assert reviewed.json()["verification_level"] == 3
     assert client.patch(
         f"/v1/authors/{B}", json={"open_to_collaborate": True}, headers=charles_h
     ).json()["open_to_collaborate"]
