@@ -271,6 +271,7 @@ def neighbours(
 ) -> dict[int, list[int]]:
     """The best `k` neighbours of each parent, best first; one statement per 100 parents."""
     scored: dict[int, list[tuple[int, float]]] = {parent: [] for parent in parents}
+    connection = session.connection()
     for chunk in batched(parents, UNION_CHUNK):
         width = _bucket(len(chunk))
         # Padding with row id 0 (never used) keeps the number of statement shapes, and so
@@ -281,7 +282,7 @@ def neighbours(
         if excluded:
             params["x"] = list(excluded)
         stmt = _neighbour_statement(relation, width, bool(excluded))
-        for parent, child, score in session.execute(stmt, params):
+        for parent, child, score in connection.execute(stmt, params):
             scored[parent].append((child, float(score)))
     out: dict[int, list[int]] = {}
     for parent, rows in scored.items():
@@ -310,189 +311,169 @@ def _neighbour_statement(relation: Relation, parents: int, excluding: bool) -> E
     return union_all(*(select(part) for part in parts))
 
 
+# Built once with bound parameters (IN lists are expanding parameters) and run on the
+# session's connection: constructing a select() costs more Python than SQLite spends
+# answering it, and the connection skips the ORM's per-statement bookkeeping. They return
+# plain rows, never entities.
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_LEFT: BindParameter[Any] = bindparam("left", expanding=True)
+_RIGHT: BindParameter[Any] = bindparam("right", expanding=True)
+
+_COUNTS: dict[tuple[Kind, Kind], Executable] = {
+    (A, INST): select(func.count(func.distinct(AuthorAffiliation.institution_id))).where(
+        AuthorAffiliation.author_id == bindparam("id")
+    ),
+    (W, T): select(func.count()).where(WorkTopic.work_id == bindparam("id")),
+    (W, INST): select(func.count(func.distinct(AuthorshipInstitution.institution_id))).where(
+        AuthorshipInstitution.work_id == bindparam("id")
+    ),
+}
+
+
 def count_neighbours(session: Session, parent: Kind, parent_id: int, child: Kind) -> int | None:
     """Neighbours with no count column on the parent row; None when one exists."""
-    stmt: Select[Any] | None = None
-    if (parent, child) == (A, INST):
-        stmt = select(func.count(func.distinct(AuthorAffiliation.institution_id))).where(
-            AuthorAffiliation.author_id == parent_id
-        )
-    elif (parent, child) == (W, T):
-        stmt = select(func.count()).where(WorkTopic.work_id == parent_id)
-    elif (parent, child) == (W, INST):
-        stmt = select(func.count(func.distinct(AuthorshipInstitution.institution_id))).where(
-            AuthorshipInstitution.work_id == parent_id
-        )
-    return None if stmt is None else int(session.scalar(stmt) or 0)
+    stmt = _COUNTS.get((parent, child))
+    if stmt is None:
+        return None
+    return int(session.connection().execute(stmt, {"id": parent_id}).scalar() or 0)
 
 
 def _in_chunks(ids: Iterable[int]) -> Iterable[tuple[int, ...]]:
     return batched(sorted(set(ids)), IN_CHUNK)
 
 
-def authors(session: Session, ids: Iterable[int]) -> list[AnyRow]:
-    rows: list[AnyRow] = []
-    for chunk in _in_chunks(ids):
-        rows += session.execute(
-            select(
-                Author.id,
-                Author.display_name,
-                Author.works_count,
-                Author.coauthors_count,
-                Author.topics_count,
-                Author.trust_score,
-                Author.trust_tier,
-                Author.verification_level,
-                Author.first_year,
-                Author.last_year,
-                Author.is_collaboration,
-                Author.merged_into_id,
-            ).where(Author.id.in_(chunk))
-        ).all()
-    return rows
+def _rows_of(stmt: Executable) -> Callable[[Session, Iterable[int]], list[AnyRow]]:
+    def read(session: Session, ids: Iterable[int]) -> list[AnyRow]:
+        connection = session.connection()
+        rows: list[AnyRow] = []
+        for chunk in _in_chunks(ids):
+            rows += connection.execute(stmt, {"ids": list(chunk)}).all()
+        return rows
+
+    return read
 
 
-def works(session: Session, ids: Iterable[int]) -> list[AnyRow]:
-    rows: list[AnyRow] = []
-    for chunk in _in_chunks(ids):
-        rows += session.execute(
-            select(
-                Work.id,
-                Work.title_plain,
-                Work.year,
-                Work.type,
-                Work.arxiv_id,
-                Work.authors_count,
-                Work.primary_category,
-                Work.is_deleted,
-            ).where(Work.id.in_(chunk))
-        ).all()
-    return rows
-
-
-def topics(session: Session, ids: Iterable[int]) -> list[AnyRow]:
-    rows: list[AnyRow] = []
-    for chunk in _in_chunks(ids):
-        rows += session.execute(
-            select(
-                Topic.id,
-                Topic.name,
-                Topic.code,
-                Topic.level,
-                Topic.works_count,
-                Topic.authors_count,
-            ).where(Topic.id.in_(chunk))
-        ).all()
-    return rows
-
-
-def institutions(session: Session, ids: Iterable[int]) -> list[AnyRow]:
-    rows: list[AnyRow] = []
-    for chunk in _in_chunks(ids):
-        rows += session.execute(
-            select(
-                Institution.id,
-                Institution.name,
-                Institution.country,
-                Institution.works_count,
-                Institution.authors_count,
-            ).where(Institution.id.in_(chunk))
-        ).all()
-    return rows
+authors = _rows_of(
+    select(
+        Author.id,
+        Author.display_name,
+        Author.works_count,
+        Author.coauthors_count,
+        Author.topics_count,
+        Author.trust_score,
+        Author.trust_tier,
+        Author.verification_level,
+        Author.first_year,
+        Author.last_year,
+        Author.is_collaboration,
+        Author.merged_into_id,
+    ).where(Author.id.in_(_IDS))
+)
+works = _rows_of(
+    select(
+        Work.id,
+        Work.title_plain,
+        Work.year,
+        Work.type,
+        Work.arxiv_id,
+        Work.authors_count,
+        Work.primary_category,
+        Work.is_deleted,
+    ).where(Work.id.in_(_IDS))
+)
+topics = _rows_of(
+    select(
+        Topic.id,
+        Topic.name,
+        Topic.code,
+        Topic.level,
+        Topic.works_count,
+        Topic.authors_count,
+    ).where(Topic.id.in_(_IDS))
+)
+institutions = _rows_of(
+    select(
+        Institution.id,
+        Institution.name,
+        Institution.country,
+        Institution.works_count,
+        Institution.authors_count,
+    ).where(Institution.id.in_(_IDS))
+)
 
 
 # Edges among known nodes. Each takes (left ids, right ids) and returns rows whose first two
 # columns are the left and right row ids; callers pass each side in chunks.
 
+LinkReader = Callable[[Session, Sequence[int], Sequence[int]], list[AnyRow]]
 
-def coauthored(session: Session, left: Sequence[int], right: Sequence[int]) -> list[AnyRow]:
-    e = CoauthorEdge
-    return list(
-        session.execute(
-            select(
-                e.author_id,
-                e.coauthor_id,
-                e.shared_works,
-                e.first_year,
-                e.last_year,
-                e.strength,
-                e.is_close,
-            ).where(e.author_id.in_(left), e.coauthor_id.in_(right))
-        ).all()
+
+def _links_of(stmt: Executable) -> LinkReader:
+    def read(session: Session, left: Sequence[int], right: Sequence[int]) -> list[AnyRow]:
+        params = {"left": list(left), "right": list(right)}
+        return list(session.connection().execute(stmt, params).all())
+
+    return read
+
+
+_e = CoauthorEdge
+coauthored = _links_of(
+    select(
+        _e.author_id,
+        _e.coauthor_id,
+        _e.shared_works,
+        _e.first_year,
+        _e.last_year,
+        _e.strength,
+        _e.is_close,
+    ).where(_e.author_id.in_(_LEFT), _e.coauthor_id.in_(_RIGHT))
+)
+authored = _links_of(
+    select(
+        Authorship.author_id, Authorship.work_id, func.min(Authorship.position).label("position")
     )
-
-
-def authored(session: Session, left: Sequence[int], right: Sequence[int]) -> list[AnyRow]:
-    s = Authorship
-    return list(
-        session.execute(
-            select(s.author_id, s.work_id, func.min(s.position).label("position"))
-            .where(s.author_id.in_(left), s.work_id.in_(right))
-            .group_by(s.author_id, s.work_id)
-        ).all()
+    .where(Authorship.author_id.in_(_LEFT), Authorship.work_id.in_(_RIGHT))
+    .group_by(Authorship.author_id, Authorship.work_id)
+)
+author_topic_links = _links_of(
+    select(AuthorTopic.author_id, AuthorTopic.topic_id, AuthorTopic.works_count).where(
+        AuthorTopic.author_id.in_(_LEFT), AuthorTopic.topic_id.in_(_RIGHT)
     )
-
-
-def author_topic_links(session: Session, left: Sequence[int], right: Sequence[int]) -> list[AnyRow]:
-    t = AuthorTopic
-    return list(
-        session.execute(
-            select(t.author_id, t.topic_id, t.works_count).where(
-                t.author_id.in_(left), t.topic_id.in_(right)
-            )
-        ).all()
+)
+work_topic_links = _links_of(
+    select(WorkTopic.work_id, WorkTopic.topic_id, WorkTopic.is_primary).where(
+        WorkTopic.work_id.in_(_LEFT), WorkTopic.topic_id.in_(_RIGHT)
     )
-
-
-def work_topic_links(session: Session, left: Sequence[int], right: Sequence[int]) -> list[AnyRow]:
-    t = WorkTopic
-    return list(
-        session.execute(
-            select(t.work_id, t.topic_id, t.is_primary).where(
-                t.work_id.in_(left), t.topic_id.in_(right)
-            )
-        ).all()
+)
+author_institution_links = _links_of(
+    select(
+        AuthorAffiliation.author_id,
+        AuthorAffiliation.institution_id,
+        func.sum(AuthorAffiliation.works_count).label("works_count"),
+        func.min(AuthorAffiliation.start_year).label("start_year"),
+        func.max(AuthorAffiliation.end_year).label("end_year"),
     )
-
-
-def author_institution_links(
-    session: Session, left: Sequence[int], right: Sequence[int]
-) -> list[AnyRow]:
-    a = AuthorAffiliation
-    return list(
-        session.execute(
-            select(
-                a.author_id,
-                a.institution_id,
-                func.sum(a.works_count).label("works_count"),
-                func.min(a.start_year).label("start_year"),
-                func.max(a.end_year).label("end_year"),
-            )
-            .where(a.author_id.in_(left), a.institution_id.in_(right))
-            .group_by(a.author_id, a.institution_id)
-        ).all()
+    .where(AuthorAffiliation.author_id.in_(_LEFT), AuthorAffiliation.institution_id.in_(_RIGHT))
+    .group_by(AuthorAffiliation.author_id, AuthorAffiliation.institution_id)
+)
+work_institution_links = _links_of(
+    select(AuthorshipInstitution.work_id, AuthorshipInstitution.institution_id)
+    .where(
+        AuthorshipInstitution.work_id.in_(_LEFT),
+        AuthorshipInstitution.institution_id.in_(_RIGHT),
     )
+    .group_by(AuthorshipInstitution.work_id, AuthorshipInstitution.institution_id)
+)
 
-
-def work_institution_links(
-    session: Session, left: Sequence[int], right: Sequence[int]
-) -> list[AnyRow]:
-    ai = AuthorshipInstitution
-    return list(
-        session.execute(
-            select(ai.work_id, ai.institution_id)
-            .where(ai.work_id.in_(left), ai.institution_id.in_(right))
-            .group_by(ai.work_id, ai.institution_id)
-        ).all()
-    )
+_COAUTHOR_COUNTS = select(Author.id, Author.coauthors_count).where(Author.id.in_(_IDS))
+_COAUTHOR_ROWS = select(_e.author_id, _e.coauthor_id).where(_e.author_id.in_(_IDS))
 
 
 def coauthor_counts(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    connection = session.connection()
     counts: dict[int, int] = {}
     for chunk in _in_chunks(ids):
-        rows = session.execute(
-            select(Author.id, Author.coauthors_count).where(Author.id.in_(chunk))
-        )
+        rows = connection.execute(_COAUTHOR_COUNTS, {"ids": list(chunk)})
         counts.update((row_id, count) for row_id, count in rows)
     return counts
 
@@ -500,10 +481,10 @@ def coauthor_counts(session: Session, ids: Sequence[int]) -> dict[int, int]:
 def coauthor_rows(session: Session, authors: Sequence[int]) -> list[tuple[int, int]]:
     """Every coauthor tie of these authors as (author, coauthor), sorted. Reads only the
     primary key (author_id, coauthor_id): an index-only range per author."""
-    e = CoauthorEdge
+    connection = session.connection()
     rows: list[tuple[int, int]] = []
     for chunk in _in_chunks(authors):
-        found = session.execute(select(e.author_id, e.coauthor_id).where(e.author_id.in_(chunk)))
+        found = connection.execute(_COAUTHOR_ROWS, {"ids": list(chunk)})
         rows += [(author, coauthor) for author, coauthor in found]
     rows.sort()
     return rows

@@ -24,12 +24,9 @@ from app.graph.paths import PathCaps, shortest_path
 from app.graph.ranking import NodeRef
 from app.graph.schemas import (
     CoauthorEdgeOut,
-    EdgeElement,
     Elements,
     ExportFormat,
     GraphResponse,
-    NodeElement,
-    PathMeta,
     PathResponse,
 )
 from app.graph.slices import (
@@ -232,24 +229,26 @@ def path_between(session: Session, source: int, target: int, *, max_depth: int) 
         raise NoPath(detail)
     path = result.path
     rows = {row.id: row for row in queries.authors(session, path)}
-    nodes = [NodeElement(data=author_node(rows[a], ring)) for ring, a in enumerate(path)]
+    nodes = [{"data": author_node(rows[a], ring)} for ring, a in enumerate(path)]
     pairs = [(min(a, b), max(a, b)) for a, b in pairwise(path)]
     edge_rows = {(r.author_id, r.coauthor_id): r for r in queries.path_edges(session, pairs)}
     edges = [
-        EdgeElement(data=coauthored_edge(edge_rows[pair], pid(_a(pair[0])), pid(_a(pair[1]))))
+        {"data": coauthored_edge(edge_rows[pair], pid(_a(pair[0])), pid(_a(pair[1])))}
         for pair in pairs
     ]
-    return PathResponse(
-        elements=Elements(nodes=nodes, edges=edges),
-        meta=PathMeta(
-            source=public_id(Kind.AUTHOR, source),
-            target=public_id(Kind.AUTHOR, target),
-            length=len(path) - 1,
-            path=[public_id(Kind.AUTHOR, a) for a in path],
-            max_depth=max_depth,
-            explored=result.explored,
-            bounded=result.bounded,
-        ),
+    return PathResponse.model_validate(
+        {
+            "elements": {"nodes": nodes, "edges": edges},
+            "meta": {
+                "source": public_id(Kind.AUTHOR, source),
+                "target": public_id(Kind.AUTHOR, target),
+                "length": len(path) - 1,
+                "path": [public_id(Kind.AUTHOR, a) for a in path],
+                "max_depth": max_depth,
+                "explored": result.explored,
+                "bounded": result.bounded,
+            },
+        }
     )
 
 
