@@ -93,9 +93,6 @@ class Relation:
     branch: Branch
     newest_first: bool = False
 
-    def order_key(self, child: int, score: float) -> tuple[float, int]:
-        return (-score, -child if self.newest_first else child)
-
 
 def _score(expression: Any) -> Any:
     return cast(expression, Float).label("score")
@@ -270,7 +267,8 @@ def neighbours(
     excluded: Sequence[int] = (),
 ) -> dict[int, list[int]]:
     """The best `k` neighbours of each parent, best first; one statement per 100 parents."""
-    scored: dict[int, list[tuple[int, float]]] = {parent: [] for parent in parents}
+    # Per parent, (-score, child id signed so that ascending order is best first).
+    scored: dict[int, list[tuple[float, int]]] = {parent: [] for parent in parents}
     connection = session.connection()
     for chunk in batched(parents, UNION_CHUNK):
         width = _bucket(len(chunk))
@@ -282,12 +280,14 @@ def neighbours(
         if excluded:
             params["x"] = list(excluded)
         stmt = _neighbour_statement(relation, width, bool(excluded))
-        for parent, child, score in connection.execute(stmt, params):
-            scored[parent].append((child, float(score)))
+        for parent, child, score in connection.execute(stmt, params).all():
+            scored[parent].append((-float(score), -child if relation.newest_first else child))
+    # Sorted again here: a UNION ALL does not promise to keep each branch's order.
+    sign = -1 if relation.newest_first else 1
     out: dict[int, list[int]] = {}
     for parent, rows in scored.items():
-        rows.sort(key=lambda row: relation.order_key(*row))
-        out[parent] = list(dict.fromkeys(child for child, _ in rows))
+        rows.sort()
+        out[parent] = list(dict.fromkeys(sign * child for _, child in rows))
     return out
 
 

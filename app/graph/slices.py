@@ -313,54 +313,60 @@ Data = dict[str, Any]
 
 
 def _node(node: NodeRef, row: AnyRow, ring: int) -> Data:
+    # Rows are unpacked in the column order of `queries.authors` (works, topics,
+    # institutions): a Row's attribute access is a Python-level lookup, unpacking is not.
     kind = node[0]
     ident = pid(node)
     if kind is Kind.AUTHOR:
+        (_, name, works, coauthors, _, score, tier, level, first, last, collab, _) = row
         return {
             "id": ident,
             "type": "author",
-            "label": row.display_name,
+            "label": name,
             "ring": ring,
-            "works_count": row.works_count,
-            "coauthors_count": row.coauthors_count,
-            "trust_score": row.trust_score,
-            "trust_tier": row.trust_tier,
-            "verification_level": row.verification_level,
-            "first_year": row.first_year,
-            "last_year": row.last_year,
-            "is_collaboration": row.is_collaboration,
+            "works_count": works,
+            "coauthors_count": coauthors,
+            "trust_score": score,
+            "trust_tier": tier,
+            "verification_level": level,
+            "first_year": first,
+            "last_year": last,
+            "is_collaboration": collab,
         }
     if kind is Kind.WORK:
+        _, title, year, work_type, arxiv_id, authors, category, _ = row
         return {
             "id": ident,
             "type": "work",
-            "label": row.title_plain,
+            "label": title,
             "ring": ring,
-            "year": row.year,
-            "work_type": row.type,
-            "arxiv_id": row.arxiv_id,
-            "authors_count": row.authors_count,
-            "primary_category": row.primary_category,
+            "year": year,
+            "work_type": work_type,
+            "arxiv_id": arxiv_id,
+            "authors_count": authors,
+            "primary_category": category,
         }
     if kind is Kind.TOPIC:
+        _, name, code, level, works, authors = row
         return {
             "id": ident,
             "type": "topic",
-            "label": row.name,
+            "label": name,
             "ring": ring,
-            "code": row.code,
-            "level": row.level,
-            "works_count": row.works_count,
-            "authors_count": row.authors_count,
+            "code": code,
+            "level": level,
+            "works_count": works,
+            "authors_count": authors,
         }
+    _, name, country, works, authors = row
     return {
         "id": ident,
         "type": "institution",
-        "label": row.name,
+        "label": name,
         "ring": ring,
-        "country": row.country,
-        "works_count": row.works_count,
-        "authors_count": row.authors_count,
+        "country": country,
+        "works_count": works,
+        "authors_count": authors,
     }
 
 
@@ -368,12 +374,16 @@ def author_node(row: AnyRow, ring: int) -> Data:
     return _node((Kind.AUTHOR, row.id), row, ring)
 
 
+# Edge rows are unpacked in the column order of the `queries` link readers; `weigh` is
+# called for every link found, `shape` only for those the cap keeps.
+
+
 def _strength(row: AnyRow) -> float:
-    return round(float(row.strength), 4)
+    return round(float(row[5]), 4)
 
 
 def _works_count(row: AnyRow) -> float:
-    return float(row.works_count or 0)
+    return float(row[2] or 0)
 
 
 def _one(row: AnyRow) -> float:
@@ -381,18 +391,19 @@ def _one(row: AnyRow) -> float:
 
 
 def coauthored_edge(row: AnyRow, source: str, target: str) -> Data:
-    strength = _strength(row)
+    _, _, shared, first, last, strength, close = row
+    weight = round(float(strength), 4)
     return {
         "id": f"coauthored:{source}-{target}",
         "type": "coauthored",
         "source": source,
         "target": target,
-        "weight": strength,
-        "shared_works": row.shared_works,
-        "first_year": row.first_year,
-        "last_year": row.last_year,
-        "strength": strength,
-        "close": bool(row.is_close),
+        "weight": weight,
+        "shared_works": shared,
+        "first_year": first,
+        "last_year": last,
+        "strength": weight,
+        "close": bool(close),
     }
 
 
@@ -403,18 +414,19 @@ def _authored(row: AnyRow, source: str, target: str) -> Data:
         "source": source,
         "target": target,
         "weight": 1.0,
-        "position": row.position,
+        "position": row[2],
     }
 
 
 def _author_topic(row: AnyRow, source: str, target: str) -> Data:
+    works = row[2]
     return {
         "id": f"has_topic:{source}-{target}",
         "type": "has_topic",
         "source": source,
         "target": target,
-        "weight": _works_count(row),
-        "works_count": row.works_count,
+        "weight": float(works or 0),
+        "works_count": works,
     }
 
 
@@ -425,20 +437,21 @@ def _work_topic(row: AnyRow, source: str, target: str) -> Data:
         "source": source,
         "target": target,
         "weight": 1.0,
-        "is_primary": bool(row.is_primary),
+        "is_primary": bool(row[2]),
     }
 
 
 def _author_institution(row: AnyRow, source: str, target: str) -> Data:
+    _, _, works, start, end = row
     return {
         "id": f"affiliated_with:{source}-{target}",
         "type": "affiliated_with",
         "source": source,
         "target": target,
-        "weight": _works_count(row),
-        "works_count": int(row.works_count or 0),
-        "start_year": row.start_year,
-        "end_year": row.end_year,
+        "weight": float(works or 0),
+        "works_count": int(works or 0),
+        "start_year": start,
+        "end_year": end,
     }
 
 
