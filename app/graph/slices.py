@@ -281,16 +281,16 @@ class _Slice:
                             if spec.symmetric and target < source:
                                 source, target = target, source
                             found.setdefault((spec.edge_type, source, target), (spec, row))
-        tree = set(self.parent.items())
-        ring = self.ring
+        parent = self.parent.get
+        ring = self.ring.get
         ranks = [
             EdgeRank(
                 edge_type,
                 source,
                 target,
                 spec.weigh(row),
-                (source, target) in tree or (target, source) in tree,
-                max(ring.get(source, 1), ring.get(target, 1)),
+                parent(target) == source or parent(source) == target,
+                max(ring(source, 1), ring(target, 1)),
             )
             for (edge_type, source, target), (spec, row) in found.items()
         ]
