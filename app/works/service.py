@@ -256,7 +256,9 @@ def works_out(
     # Plain dicts validated in one call at the end: pydantic's core does the per-item work,
     # where one model constructor call per authorship was most of the cost of a page.
     rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in session.execute(_AUTHORSHIPS_OF_WORKS, limit):
+    # Plain rows: on the connection, these skip the ORM's per-statement bookkeeping.
+    connection = session.connection()
+    for row in connection.execute(_AUTHORSHIPS_OF_WORKS, limit):
         author_id = row.author_id
         rows[row.work_id].append(
             {
@@ -270,7 +272,7 @@ def works_out(
             }
         )
     topics: dict[int, list[TopicRef]] = defaultdict(list)
-    for topic_row in session.execute(_TOPICS_OF_WORKS, {"ids": ids}):
+    for topic_row in connection.execute(_TOPICS_OF_WORKS, {"ids": ids}):
         topics[topic_row.work_id].append(topic_ref(topic_row.id, topic_row.code, topic_row.name))
     return _WORKS.validate_python(
         [_work_fields(w, rows.get(w.id, []), topics[w.id]) for w in works]
