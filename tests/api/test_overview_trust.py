@@ -17,6 +17,7 @@ from app.core.settings import Settings
 from app.ingest.formats.snapshot import iter_snapshot
 from app.ingest.pipeline import Pipeline
 from app.main import create_app
+from app.models import Author
 from tests import factories as f
 
 
@@ -78,6 +79,33 @@ def test_overview_serves_the_page_in_a_bounded_number_of_queries(
     assert body["trust"]["claim_status"] == "unclaimed"
     assert body["viewer"]["claim"] == {"allowed": False, "reason": "Log in to claim this record."}
     assert body["viewer"]["invite"]["allowed"] is False
+
+
+def test_a_logged_in_overview_adds_one_statement_and_previews_ten_authors(
+    client: TestClient, session: Session, engine: Engine
+) -> None:
+    viewer = f.account(session, "viewer@example.org")
+    headers = {"Authorization": f"Bearer {f.token(session, viewer)}"}
+    record = _author_with(session, works=12, collaborators=12)
+    crowd = [f.author(session, f"Crowd {i}") for i in range(40)]
+    big_paper = f.work(session, [session.get_one(Author, int(record[1:])), *crowd], year=2030)
+    session.commit()
+    with count_statements(engine) as anonymous:
+        client.get(f"/v1/authors/{record}/overview")
+    with count_statements(engine) as logged_in:
+        page = client.get(f"/v1/authors/{record}/overview", headers=headers)
+    assert page.status_code == 200
+    # The token lookup and the viewer's own state (follow, claim, invitation) in one more
+    # statement each, whatever the record.
+    assert len(logged_in) == len(anonymous) + 2
+    assert page.json()["viewer"]["follow"] == {"allowed": True, "reason": None}
+    newest = page.json()["works"]["results"][0]
+    assert newest["id"] == f"W{big_paper.id}"
+    assert newest["authors_count"] == 41
+    assert len(newest["authorships"]) == 10
+    assert newest["is_authors_truncated"] is True
+    # The work itself still lists everyone.
+    assert len(client.get(f"/v1/works/W{big_paper.id}").json()["authorships"]) == 41
 
 
 def test_trust_is_stored_explained_and_kept_in_history(
