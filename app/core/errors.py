@@ -278,9 +278,21 @@ class Moved(Exception):
         self.location = location
 
 
-async def _moved(_request: Request, exc: Exception) -> Response:
+async def _moved(request: Request, exc: Exception) -> Response:
+    """301 to the survivor. A location naming only the survivor (`/v1/authors/A8`) keeps the
+    rest of the request: `/v1/authors/A1/topics?limit=5` moves to `/v1/authors/A8/topics?
+    limit=5`, not to the record itself (a client following it would get another shape)."""
     assert isinstance(exc, Moved)
-    return Response(status_code=301, headers={"Location": exc.location})
+    location = exc.location
+    target = location.split("/")
+    # Locations built for one request (the graph's, with their query) are taken as they are.
+    if "?" not in location and len(target) == 4:
+        asked = request.url.path.split("/")
+        if len(asked) > 4 and asked[:3] == target[:3]:
+            location = "/".join([*target, *asked[4:]])
+        if request.url.query:
+            location = f"{location}?{request.url.query}"
+    return Response(status_code=301, headers={"Location": location})
 
 
 def install_redirects(app: FastAPI) -> None:
