@@ -26,7 +26,7 @@ from app.claims.service import (
 )
 from app.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from app.core.ids import Kind, parse_public_id, public_id
-from app.core.pagination import Meta, Page, PageParams, SortKey, keyset, next_cursor
+from app.core.pagination import Meta, Page, PageParams, page_by_id
 from app.core.settings import Settings
 from app.ingest.names import ascii_fold
 from app.ingest.refresh import refresh_after_run
@@ -372,21 +372,16 @@ def split(
 
 
 def corrections(session: Session, author_id: int, page: PageParams) -> Page[CorrectionOut]:
-    condition = AuthorCorrection.author_id == author_id
-    count = session.scalar(select(func.count()).select_from(AuthorCorrection).where(condition))
-    sort = "id:desc"
-    rows = session.scalars(
-        keyset(
-            select(AuthorCorrection).where(condition),
-            page,
-            sort,
-            SortKey(AuthorCorrection.id, True),
-            AuthorCorrection.id,
-        )
-    ).all()
-    kept, cursor = next_cursor(rows, page, sort, "id")
+    count, kept, cursor = page_by_id(
+        session,
+        AuthorCorrection,
+        AuthorCorrection.id,
+        [AuthorCorrection.author_id == author_id],
+        page,
+        newest_first=True,
+    )
     return Page(
-        meta=Meta(count=count or 0, per_page=page.per_page, next_cursor=cursor),
+        meta=Meta(count=count, per_page=page.per_page, next_cursor=cursor),
         results=[
             CorrectionOut(
                 id=r.id,

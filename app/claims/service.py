@@ -16,7 +16,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.deps import Caller, require_verified
@@ -26,7 +26,7 @@ from app.claims import evidence as ev
 from app.claims.schemas import Claimant, ClaimIn, ClaimOut, EvidenceCheck
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.ids import Kind, public_id
-from app.core.pagination import Meta, Page, PageParams, SortKey, keyset, next_cursor
+from app.core.pagination import Meta, Page, PageParams, page_by_id
 from app.models import (
     Account,
     Author,
@@ -360,12 +360,7 @@ def list_claims(
         conditions.append(Claim.status == status)
     if account_id is not None:
         conditions.append(Claim.account_id == account_id)
-    count = session.scalar(select(func.count()).select_from(Claim).where(*conditions)) or 0
-    sort = "id:asc"
-    claims = session.scalars(
-        keyset(select(Claim).where(*conditions), page, sort, SortKey(Claim.id, False), Claim.id)
-    ).all()
-    kept, cursor = next_cursor(claims, page, sort, "id")
+    count, kept, cursor = page_by_id(session, Claim, Claim.id, conditions, page, newest_first=False)
     return Page(
         meta=Meta(count=count, per_page=page.per_page, next_cursor=cursor),
         results=claims_out(session, kept),

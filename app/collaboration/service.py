@@ -21,7 +21,7 @@ from app.claims.service import owned_author_ids, owner_of
 from app.collaboration.schemas import InvitationIn, InvitationOut, MessageOut, Party
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.ids import Kind, parse_public_id, public_id
-from app.core.pagination import Meta, Page, PageParams, SortKey, keyset, next_cursor
+from app.core.pagination import Meta, Page, PageParams, page_by_id
 from app.models import Account, Author, Invitation, InvitationMessage
 
 MAX_MESSAGES = 100
@@ -121,18 +121,9 @@ def list_invitations(
         conditions = [or_(Invitation.sender_id == caller.id, Invitation.recipient_id == caller.id)]
     if status is not None:
         conditions.append(Invitation.status == status)
-    count = session.scalar(select(func.count()).select_from(Invitation).where(*conditions)) or 0
-    sort = "id:desc"
-    rows = session.scalars(
-        keyset(
-            select(Invitation).where(*conditions),
-            page,
-            sort,
-            SortKey(Invitation.id, True),
-            Invitation.id,
-        )
-    ).all()
-    kept, cursor = next_cursor(rows, page, sort, "id")
+    count, kept, cursor = page_by_id(
+        session, Invitation, Invitation.id, conditions, page, newest_first=True
+    )
     return Page(
         meta=Meta(count=count, per_page=page.per_page, next_cursor=cursor),
         results=invitations_out(session, caller, kept),
@@ -198,21 +189,16 @@ def messages(
 ) -> Page[MessageOut]:
     """Oldest first, like a conversation reads."""
     invitation = _thread(session, caller, invitation_id)
-    condition = InvitationMessage.invitation_id == invitation.id
-    count = session.scalar(select(func.count()).select_from(InvitationMessage).where(condition))
-    sort = "id:asc"
-    rows = session.scalars(
-        keyset(
-            select(InvitationMessage).where(condition),
-            page,
-            sort,
-            SortKey(InvitationMessage.id, False),
-            InvitationMessage.id,
-        )
-    ).all()
-    kept, cursor = next_cursor(rows, page, sort, "id")
+    count, kept, cursor = page_by_id(
+        session,
+        InvitationMessage,
+        InvitationMessage.id,
+        [InvitationMessage.invitation_id == invitation.id],
+        page,
+        newest_first=False,
+    )
     return Page(
-        meta=Meta(count=count or 0, per_page=page.per_page, next_cursor=cursor),
+        meta=Meta(count=count, per_page=page.per_page, next_cursor=cursor),
         results=[_message_out(invitation, caller, m) for m in kept],
     )
 

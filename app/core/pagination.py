@@ -17,8 +17,8 @@ from typing import Any, Generic, TypeVar
 import orjson
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, and_, or_, true
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import Select
 
 from app.core.errors import BadRequest
@@ -28,6 +28,7 @@ DEFAULT_PER_PAGE = 25
 
 T = TypeVar("T")
 SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
+RowT = TypeVar("RowT")
 
 
 class Meta(BaseModel):
@@ -160,6 +161,27 @@ def next_cursor(
     kept = list(rows[: params.per_page])
     last = kept[-1]
     return kept, encode_cursor(sort_name, getattr(last, key_name), last.id)
+
+
+def page_by_id(
+    session: Session,
+    model: type[RowT],
+    id_column: InstrumentedAttribute[int],
+    conditions: Sequence[ColumnElement[bool]],
+    page: PageParams,
+    *,
+    newest_first: bool,
+) -> tuple[int, list[RowT], str | None]:
+    """The total, one page of `model` rows in id (creation) order, and the next cursor: the
+    shape of every list that pages by when things happened (claims, invitations, messages,
+    corrections)."""
+    count = session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+    sort = "id:desc" if newest_first else "id:asc"
+    stmt = keyset(
+        select(model).where(*conditions), page, sort, SortKey(id_column, newest_first), id_column
+    )
+    kept, cursor = next_cursor(session.scalars(stmt).all(), page, sort, "id")
+    return count, kept, cursor
 
 
 def offset_cursor(offset: int) -> str:

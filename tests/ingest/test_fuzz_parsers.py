@@ -33,7 +33,7 @@ from app.ingest.formats import iter_records
 from app.ingest.formats.atom import parse_atom_feed
 from app.ingest.formats.common import MAX_VERSION, STORED_WIDTHS, parse_arxiv_id
 from app.ingest.formats.oai import parse_oai_page
-from app.ingest.formats.snapshot import iter_snapshot
+from app.ingest.formats.snapshot import SNAPSHOT_FIELDS, iter_snapshot
 from app.ingest.records import DeletedRecord, ParseResult, RecordError, WorkRecord
 from app.models import Work
 from tests.ingest.conftest import ARXIV_DATA
@@ -230,22 +230,6 @@ HOSTILE_VALUES: Final = st.one_of(
         ]
     ),
 )
-SNAPSHOT_KEYS: Final = (
-    "id",
-    "submitter",
-    "authors",
-    "title",
-    "comments",
-    "journal-ref",
-    "doi",
-    "report-no",
-    "categories",
-    "license",
-    "abstract",
-    "versions",
-    "update_date",
-    "authors_parsed",
-)
 
 
 @st.composite
@@ -253,7 +237,7 @@ def mutated_objects(draw: st.DrawFn) -> bytes:
     """A real snapshot line, parsed, with keys dropped, retyped or given hostile values."""
     obj: dict[str, Any] = orjson.loads(draw(st.sampled_from(_snapshot_lines())))
     for _ in range(draw(st.integers(1, 4))):
-        key = draw(st.sampled_from(SNAPSHOT_KEYS))
+        key = draw(st.sampled_from(SNAPSHOT_FIELDS))
         if draw(st.booleans()):
             obj.pop(key, None)
         else:
@@ -262,7 +246,7 @@ def mutated_objects(draw: st.DrawFn) -> bytes:
     line = json.dumps(obj).encode()
     if draw(st.booleans()):
         # A key given twice: the raw text repeats it, as a careless exporter would.
-        key = draw(st.sampled_from(SNAPSHOT_KEYS))
+        key = draw(st.sampled_from(SNAPSHOT_FIELDS))
         again = json.dumps({key: draw(HOSTILE_VALUES)}).encode()
         line = line[:-1] + b"," + again[1:]
     return line

@@ -22,25 +22,10 @@ from typer.testing import CliRunner
 
 from app.cli import app
 from app.ingest import generate as gen
+from app.ingest.formats.snapshot import SNAPSHOT_FIELDS
 from app.ingest.generate import GenerateStats, generate_corpus, to_latex, used_categories
 from app.ingest.names import collaboration_name, decode_latex, parse_author_string
 
-KEYS = (
-    "id",
-    "submitter",
-    "authors",
-    "title",
-    "comments",
-    "journal-ref",
-    "doi",
-    "report-no",
-    "categories",
-    "license",
-    "abstract",
-    "versions",
-    "update_date",
-    "authors_parsed",
-)
 TAXONOMY = Path(gen.__file__).parent / "data" / "arxiv_taxonomy.json"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 ID = re.compile(r"^(\d{2})(\d{2})\.(\d{4,5})$")
@@ -126,7 +111,7 @@ def test_every_line_is_a_snapshot_record(corpus: Corpus) -> None:
     assert corpus.stats.bytes_written == len(corpus.data)
     for line, rec in zip(corpus.data.splitlines(), corpus.records, strict=True):
         assert b": " not in line[:20]  # compact JSON
-        assert tuple(rec) == KEYS
+        assert tuple(rec) == SNAPSHOT_FIELDS
         for key in ("id", "submitter", "authors", "title", "categories", "abstract"):
             assert isinstance(rec[key], str)
             assert rec[key]

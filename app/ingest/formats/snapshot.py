@@ -46,7 +46,25 @@ from app.ingest.records import (
 )
 from app.ingest.text import collapse_ws, strip_or_none
 
-__all__ = ["MAX_LINE_BYTES", "iter_snapshot", "parse_snapshot_line"]
+# The fields of a snapshot record, in the order arXiv's bulk dump writes them.
+SNAPSHOT_FIELDS: Final = (
+    "id",
+    "submitter",
+    "authors",
+    "title",
+    "comments",
+    "journal-ref",
+    "doi",
+    "report-no",
+    "categories",
+    "license",
+    "abstract",
+    "versions",
+    "update_date",
+    "authors_parsed",
+)
+
+__all__ = ["MAX_LINE_BYTES", "SNAPSHOT_FIELDS", "iter_snapshot", "parse_snapshot_line"]
 
 # A real snapshot line is a few KB (the largest, with thousands of authors, ~1 MB).
 # Longer lines are rejected without being held in memory.
