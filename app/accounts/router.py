@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.accounts import follows, service
@@ -26,16 +26,12 @@ from app.accounts.security import normalise_email
 from app.authors.service import resolve_author_id
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import MOVED_RESPONSE, BadRequest, Conflict, problems
-from app.core.ids import AUTHOR_ID_PATTERN
-from app.core.pagination import Page, PageParams, page_params
+from app.core.pagination import Page
+from app.core.params import AuthorIdPath, PageDep, RowIdPath
 from app.core.ratelimit import client_address, enforce
 from app.works.schemas import WorkOut
 
 router = APIRouter(responses=problems(400, 422))
-PageDep = Annotated[PageParams, Depends(page_params)]
-AuthorIdPath = Annotated[
-    str, Path(pattern=AUTHOR_ID_PATTERN, description="`A123` or `orcid:0000-0002-1825-0097`.")
-]
 NO_CONTENT: dict[int | str, dict[str, Any]] = {204: {"description": "Done."}}
 
 
@@ -215,7 +211,7 @@ def revoke_all_tokens(session: SessionDep, caller: CurrentAccount) -> Response:
 def revoke_token(
     session: SessionDep,
     caller: CurrentAccount,
-    token_id: Annotated[int, Path(ge=1, le=2**62)],
+    token_id: RowIdPath,
 ) -> Response:
     service.revoke_token(session, caller, token_id)
     return Response(status_code=204)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -21,25 +21,19 @@ from app.authors.schemas import (
 )
 from app.core.deps import SessionDep, run_in_request_session
 from app.core.errors import PROBLEM_RESPONSES
-from app.core.ids import AUTHOR_ID_PATTERN, INSTITUTION_ID_PATTERN, TOPIC_ID_PATTERN
+from app.core.ids import INSTITUTION_ID_PATTERN, TOPIC_ID_PATTERN
 from app.core.pagination import (
     Page,
-    PageParams,
-    page_params,
     parse_select,
     select_pattern,
     sort_pattern,
 )
+from app.core.params import AuthorIdPath, PageDep
 from app.core.responses import model_response, page_response
 from app.works.schemas import WorkOut
 from app.works.service import WORK_SORTS, WorkFilters, list_works
 
 router = APIRouter(tags=["authors"], responses=PROBLEM_RESPONSES)
-
-AuthorIdPath = Annotated[
-    str, Path(pattern=AUTHOR_ID_PATTERN, description="`A123` or `orcid:0000-0002-1825-0097`.")
-]
-PageDep = Annotated[PageParams, Depends(page_params)]
 
 
 @router.get("/authors", response_model=Page[AuthorSummary], operation_id="list_authors")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.accounts.deps import AdminAccount, CurrentAccount
 from app.authors.schemas import AuthorDetail
@@ -23,16 +23,12 @@ from app.claims.schemas import (
 )
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import MOVED_RESPONSE, problems
-from app.core.ids import AUTHOR_ID_PATTERN, Kind, public_id
-from app.core.pagination import Page, PageParams, page_params
+from app.core.ids import Kind, public_id
+from app.core.pagination import Page
+from app.core.params import AuthorIdPath, PageDep, RowIdPath
 from app.core.ratelimit import enforce
 
 router = APIRouter(responses=problems(400, 422))
-PageDep = Annotated[PageParams, Depends(page_params)]
-AuthorIdPath = Annotated[
-    str, Path(pattern=AUTHOR_ID_PATTERN, description="`A123` or `orcid:0000-0002-1825-0097`.")
-]
-ClaimIdPath = Annotated[int, Path(ge=1, le=2**62)]
 WorkIdPath = Annotated[str, Path(pattern=WORK_REF_PATTERN)]
 StatusQuery = Annotated[
     Literal["pending", "approved", "rejected", "revoked"] | None,
@@ -100,7 +96,7 @@ def list_my_claims(
     tags=["claims"],
     responses=problems(401, 404),
 )
-def get_claim(session: SessionDep, caller: CurrentAccount, claim_id: ClaimIdPath) -> ClaimOut:
+def get_claim(session: SessionDep, caller: CurrentAccount, claim_id: RowIdPath) -> ClaimOut:
     """The claimant's own claim, or any claim for an administrator."""
     return service.claims_out(session, [service.get_claim(session, caller, claim_id)])[0]
 
@@ -113,7 +109,7 @@ def get_claim(session: SessionDep, caller: CurrentAccount, claim_id: ClaimIdPath
     responses=problems(401, 403, 404, 409),
 )
 def approve_claim(
-    session: SessionDep, admin: AdminAccount, claim_id: ClaimIdPath, data: ReviewIn
+    session: SessionDep, admin: AdminAccount, claim_id: RowIdPath, data: ReviewIn
 ) -> ClaimOut:
     """Approve after review (L3). Upholding a dispute revokes the previous owner's claim."""
     claim = service.approve(session, admin, claim_id, data.reason)
@@ -128,7 +124,7 @@ def approve_claim(
     responses=problems(401, 403, 404, 409),
 )
 def reject_claim(
-    session: SessionDep, admin: AdminAccount, claim_id: ClaimIdPath, data: ReviewIn
+    session: SessionDep, admin: AdminAccount, claim_id: RowIdPath, data: ReviewIn
 ) -> ClaimOut:
     claim = service.reject(session, admin, claim_id, data.reason)
     return service.claims_out(session, [claim])[0]

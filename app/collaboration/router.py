@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.accounts.deps import CurrentAccount, MailerDep
 from app.authors.service import resolve_author_id
@@ -13,12 +13,11 @@ from app.collaboration.schemas import InvitationIn, InvitationOut, MessageIn, Me
 from app.core.deps import SessionDep
 from app.core.errors import MOVED_RESPONSE, problems
 from app.core.ids import AUTHOR_ID_PATTERN
-from app.core.pagination import Page, PageParams, page_params
+from app.core.pagination import Page
+from app.core.params import PageDep, RowIdPath
 from app.core.ratelimit import enforce
 
 router = APIRouter(tags=["collaboration"], responses=problems(400, 422))
-PageDep = Annotated[PageParams, Depends(page_params)]
-InvitationIdPath = Annotated[int, Path(ge=1, le=2**62)]
 
 
 @router.post(
@@ -70,7 +69,7 @@ def list_invitations(
     responses=problems(401, 404),
 )
 def get_invitation(
-    session: SessionDep, caller: CurrentAccount, invitation_id: InvitationIdPath
+    session: SessionDep, caller: CurrentAccount, invitation_id: RowIdPath
 ) -> InvitationOut:
     return service.get(session, caller, invitation_id)
 
@@ -82,7 +81,7 @@ def get_invitation(
     responses=problems(401, 403, 404, 409),
 )
 def accept_invitation(
-    session: SessionDep, caller: CurrentAccount, invitation_id: InvitationIdPath
+    session: SessionDep, caller: CurrentAccount, invitation_id: RowIdPath
 ) -> InvitationOut:
     return service.respond(session, caller, invitation_id, accept=True)
 
@@ -94,7 +93,7 @@ def accept_invitation(
     responses=problems(401, 403, 404, 409),
 )
 def decline_invitation(
-    session: SessionDep, caller: CurrentAccount, invitation_id: InvitationIdPath
+    session: SessionDep, caller: CurrentAccount, invitation_id: RowIdPath
 ) -> InvitationOut:
     return service.respond(session, caller, invitation_id, accept=False)
 
@@ -106,7 +105,7 @@ def decline_invitation(
     responses=problems(401, 404, 409),
 )
 def list_messages(
-    session: SessionDep, caller: CurrentAccount, invitation_id: InvitationIdPath, page: PageDep
+    session: SessionDep, caller: CurrentAccount, invitation_id: RowIdPath, page: PageDep
 ) -> Page[MessageOut]:
     """The thread of an accepted invitation, oldest first."""
     return service.messages(session, caller, invitation_id, page)
@@ -124,7 +123,7 @@ def post_message(
     response: Response,
     session: SessionDep,
     caller: CurrentAccount,
-    invitation_id: InvitationIdPath,
+    invitation_id: RowIdPath,
     data: MessageIn,
 ) -> MessageOut:
     enforce(request, response, "messages", f"account:{caller.id}")

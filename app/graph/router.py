@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from app.authors.service import resolve_author_id
 from app.core.deps import SessionDep
 from app.core.errors import PROBLEM_RESPONSES
-from app.core.ids import AUTHOR_ID_PATTERN, AUTHOR_REF_PATTERN, Kind
+from app.core.ids import AUTHOR_REF_PATTERN, Kind
 from app.core.pagination import Page, PageParams, page_params, sort_pattern
+from app.core.params import AuthorIdPath
 from app.graph import service
 from app.graph.export import GEXF_MEDIA_TYPE, GRAPHML_MEDIA_TYPE
 from app.graph.schemas import (
@@ -32,9 +33,6 @@ router = APIRouter(tags=["graph"], responses=PROBLEM_RESPONSES)
 _TYPE = "(author|work|topic|institution)"
 _NODE = NODE_ID_PATTERN.strip("^$")
 
-AuthorIdPath = Annotated[
-    str, Path(pattern=AUTHOR_ID_PATTERN, description="`A123` or `orcid:0000-0002-1825-0097`.")
-]
 TypesQuery = Annotated[
     str | None,
     Query(
@@ -100,7 +98,6 @@ def list_coauthor_edges(
     responses=EXPORT_RESPONSES,
 )
 def author_graph(
-    request: Request,
     session: SessionDep,
     author_id: AuthorIdPath,
     depth: Annotated[
@@ -111,12 +108,8 @@ def author_graph(
     fmt: FormatQuery = "json",
 ) -> GraphResponse | Response:
     """A bounded neighbourhood of the author: coauthors, works, topics, institutions."""
-    row_id = service.resolve_author(
-        session,
-        author_id,
-        field="path.author_id",
-        moved=lambda survivor: _with_query(f"/v1/authors/{survivor}/graph", request),
-    )
+    # A merged record answers 301 to the survivor's graph, query kept (app.core.errors).
+    row_id = resolve_author_id(session, author_id, field="path.author_id")
     graph = service.author_graph(
         session, row_id, depth=depth, limit=limit, kinds=service.parse_types(types)
     )
@@ -197,12 +190,8 @@ def coauthor_path(
 ) -> PathResponse | Response:
     """The shortest coauthor chain between two authors; a 404 of type `no-path` when there
     is none within max_depth (`not-found` is kept for an unknown author)."""
-    source = service.resolve_author(
-        session,
-        author_id,
-        field="path.author_id",
-        moved=lambda s: _with_query(f"/v1/authors/{s}/path-to/{other_id}", request),
-    )
+    source = resolve_author_id(session, author_id, field="path.author_id")
+    # The second id is not where the shared 301 handler looks: this request says where it moves.
     target = service.resolve_author(
         session,
         other_id,

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from app.authors.schemas import AuthorSummary
 from app.authors.service import AUTHOR_SORTS, AuthorFilters, list_authors
 from app.core.deps import SessionDep
 from app.core.errors import PROBLEM_RESPONSES
 from app.core.ids import TOPIC_ID_PATTERN
-from app.core.pagination import Page, PageParams, page_params, sort_pattern
+from app.core.pagination import Page, sort_pattern
+from app.core.params import PageDep
 from app.topics import service
 from app.topics.schemas import TopicDetail, TopicOut
 from app.works.schemas import WorkOut
 from app.works.service import WORK_SORTS, WorkFilters, list_works
 
 router = APIRouter(tags=["topics"], responses=PROBLEM_RESPONSES)
-PageDep = Annotated[PageParams, Depends(page_params)]
 TopicIdPath = Annotated[
     str, Path(pattern=TOPIC_ID_PATTERN, description="`T12` or an arXiv code (`cs.CL`).")
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query
 from starlette.responses import Response
 
 from app.authors.service import resolve_author_id
@@ -14,18 +14,16 @@ from app.core.errors import PROBLEM_RESPONSES
 from app.core.ids import AUTHOR_REF_PATTERN, TOPIC_ID_PATTERN
 from app.core.pagination import (
     Page,
-    PageParams,
-    page_params,
     parse_select,
     select_pattern,
     sort_pattern,
 )
+from app.core.params import PageDep
 from app.core.responses import page_response
 from app.works import export, service
 from app.works.schemas import WORK_FIELDS, WorkOut
 
 router = APIRouter(tags=["works"], responses=PROBLEM_RESPONSES)
-PageDep = Annotated[PageParams, Depends(page_params)]
 
 BIBTEX = "application/x-bibtex"
 CSL_JSON = "application/vnd.citationstyles.csl+json"
