@@ -28,7 +28,9 @@ from app.core.settings import get_settings
 from app.ingest.pipeline import Pipeline, RunSummary, fingerprint_of
 from app.ingest.records import SourceFormat
 
-console = Console(stderr=True)
+# Soft wrap: an error line names a file and a reason, and must stay one line for grep and
+# for logs, whatever the terminal width (tables still fit the width).
+console = Console(stderr=True, soft_wrap=True)
 
 
 class FileNotIngested(Exception):
