@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Final, Literal, get_args
 
 from app.trust.verification import LEVEL_DESCRIPTIONS, MAX_LEVEL, MIN_LEVEL
@@ -248,17 +249,36 @@ def _pts(value: float, maximum: int) -> str:
 def _component(
     key: str, label: str, maximum: int, parts: list[tuple[float, str]]
 ) -> TrustComponent:
-    raw = sum(points for points, _ in parts)
+    # sum() over a list rather than a generator: cheaper, and still sum() itself (which
+    # adds floats differently from a plain loop since Python 3.12), so the same points.
+    values: list[float] = []
+    reasons: list[str] = []
+    for value, reason in parts:
+        values.append(value)
+        reasons.append(reason)
+    raw = sum(values)
     # Round once per component, then clamp: components are integers that add up to the score.
     points = min(maximum, max(0, _round(raw)))
-    return TrustComponent(key, label, points, maximum, tuple(reason for _, reason in parts))
+    return TrustComponent(key, label, points, maximum, tuple(reasons))
 
 
 # --- components ----------------------------------------------------------------------------
 
 
+# Each component reads only a few signals and recurs for many records (a bulk recompute
+# scores tens of thousands of records with one or two works and the same counts), so it is
+# built once per distinct input and shared: components are immutable. `typed=True` keeps
+# True and 1, or 1 and 1.0, apart, as their reasons may print differently.
+
+
 def _identity(s: TrustSignals) -> TrustComponent:
-    level = s.verification_level
+    return _identity_of(s.verification_level, s.claimed, s.has_orcid, s.orcid_verified)
+
+
+@lru_cache(maxsize=256, typed=True)
+def _identity_of(
+    level: int, claimed: bool, has_orcid: bool, orcid_verified: bool
+) -> TrustComponent:
     parts: list[tuple[float, str]] = [
         (
             VERIFICATION_POINTS[level],
@@ -266,7 +286,7 @@ def _identity(s: TrustSignals) -> TrustComponent:
             f"({VERIFICATION_POINTS[level]} of {VERIFICATION_POINTS[MAX_LEVEL]} points).",
         )
     ]
-    if s.claimed:
+    if claimed:
         parts.append(
             (CLAIM_POINTS, f"Claimed by an account ({CLAIM_POINTS} of {CLAIM_POINTS} points).")
         )
@@ -275,14 +295,14 @@ def _identity(s: TrustSignals) -> TrustComponent:
             (0, f"Unclaimed: no researcher has taken ownership (0 of {CLAIM_POINTS} points).")
         )
     orcid_max = ORCID_LINKED_POINTS + ORCID_VERIFIED_POINTS
-    if s.orcid_verified:
+    if orcid_verified:
         parts.append(
             (
                 orcid_max,
                 f"ORCID iD linked and confirmed by its owner ({orcid_max} of {orcid_max} points).",
             )
         )
-    elif s.has_orcid:
+    elif has_orcid:
         parts.append(
             (
                 ORCID_LINKED_POINTS,
@@ -295,16 +315,30 @@ def _identity(s: TrustSignals) -> TrustComponent:
     return _component("identity", "Identity", IDENTITY_MAX, parts)
 
 
-def _effective_years(s: TrustSignals) -> tuple[int | None, int | None]:
-    # A year after the current one is a data error; never let it stretch the span.
-    last = None if s.last_year is None else min(s.last_year, s.current_year)
-    return s.first_year, last
-
-
 def _record(s: TrustSignals) -> TrustComponent:
-    n = s.works_count
+    return _record_of(
+        s.works_count,
+        s.published_works_count,
+        s.preprint_count,
+        s.distinct_venues,
+        s.first_year,
+        s.last_year,
+        s.current_year,
+    )
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _record_of(
+    n: int,
+    published_works_count: int,
+    preprint_count: int,
+    distinct_venues: int,
+    first_year: int | None,
+    last_year: int | None,
+    current_year: int,
+) -> TrustComponent:
     # Clamped, not rejected: a concurrent count update can briefly make them disagree.
-    published = min(s.published_works_count, n)
+    published = min(published_works_count, n)
 
     volume = VOLUME_POINTS * _saturating_log(n, VOLUME_SATURATION)
     parts: list[tuple[float, str]] = [
@@ -325,14 +359,16 @@ def _record(s: TrustSignals) -> TrustComponent:
         (
             published_count + published_share,
             f"{published} of {_plural(n, 'work')} published in a journal or conference, "
-            f"{_plural(s.preprint_count, 'preprint')} ({share:.0%}): "
+            f"{_plural(preprint_count, 'preprint')} ({share:.0%}): "
             f"{_pts(published_count, PUBLISHED_COUNT_POINTS)} for the count "
             f"(full at {PUBLISHED_SATURATION}), "
             f"{_pts(published_share, PUBLISHED_SHARE_POINTS)} for the share.",
         )
     )
 
-    first, last = _effective_years(s)
+    # A year after the current one is a data error; never let it stretch the span.
+    first = first_year
+    last = None if last_year is None else min(last_year, current_year)
     if first is not None and last is not None:
         years = max(0, last - first)
         span = SPAN_POINTS * min(years, SPAN_SATURATION_YEARS) / SPAN_SATURATION_YEARS
@@ -349,14 +385,14 @@ def _record(s: TrustSignals) -> TrustComponent:
     if last is None:
         parts.append((0.0, f"Year of the latest work unknown (0 of {RECENCY_POINTS} points)."))
     else:
-        gap = s.current_year - last
+        gap = current_year - last
         if gap <= RECENT_YEARS:
             recency = float(RECENCY_POINTS)
         elif gap <= LAPSED_YEARS:
             recency = RECENCY_POINTS / 2
         else:
             recency = 0.0
-        when = "this year" if gap == 0 else f"{_plural(gap, 'year')} before {s.current_year}"
+        when = "this year" if gap == 0 else f"{_plural(gap, 'year')} before {current_year}"
         parts.append(
             (
                 recency,
@@ -366,11 +402,11 @@ def _record(s: TrustSignals) -> TrustComponent:
             )
         )
 
-    venues = VENUE_POINTS * _saturating_log(s.distinct_venues, VENUE_SATURATION)
+    venues = VENUE_POINTS * _saturating_log(distinct_venues, VENUE_SATURATION)
     parts.append(
         (
             venues,
-            f"{_plural(s.distinct_venues, 'distinct venue')} (journals and conferences; arXiv "
+            f"{_plural(distinct_venues, 'distinct venue')} (journals and conferences; arXiv "
             f"not counted): {_pts(venues, VENUE_POINTS)} (full at {VENUE_SATURATION}).",
         )
     )
@@ -378,31 +414,44 @@ def _record(s: TrustSignals) -> TrustComponent:
 
 
 def _network(s: TrustSignals) -> TrustComponent:
-    coauthors = COAUTHOR_POINTS * _saturating_log(s.coauthors_count, COAUTHOR_SATURATION)
+    mean = s.mean_coauthor_trust
+    sign = 1.0 if mean is None else math.copysign(1.0, mean)
+    return _network_of(s.coauthors_count, s.close_collaborators_count, mean, sign)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _network_of(
+    coauthors_count: int,
+    close_collaborators_count: int,
+    mean_coauthor_trust: float | None,
+    mean_sign: float,
+) -> TrustComponent:
+    # `mean_sign` only keeps 0.0 and -0.0 apart in the cache (equal, but printed apart).
+    coauthors = COAUTHOR_POINTS * _saturating_log(coauthors_count, COAUTHOR_SATURATION)
     close = CLOSE_COLLABORATOR_POINTS * _saturating_log(
-        s.close_collaborators_count, CLOSE_COLLABORATOR_SATURATION
+        close_collaborators_count, CLOSE_COLLABORATOR_SATURATION
     )
     parts: list[tuple[float, str]] = [
         (
             coauthors,
-            f"{_plural(s.coauthors_count, 'coauthor')}: {_pts(coauthors, COAUTHOR_POINTS)} "
+            f"{_plural(coauthors_count, 'coauthor')}: {_pts(coauthors, COAUTHOR_POINTS)} "
             f"(diminishing returns, full at {COAUTHOR_SATURATION}).",
         ),
         (
             close,
-            f"{_plural(s.close_collaborators_count, 'close collaborator')}: "
+            f"{_plural(close_collaborators_count, 'close collaborator')}: "
             f"{_pts(close, CLOSE_COLLABORATOR_POINTS)} "
             f"(diminishing returns, full at {CLOSE_COLLABORATOR_SATURATION}).",
         ),
     ]
-    if s.mean_coauthor_trust is None:
+    if mean_coauthor_trust is None:
         parts.append((0.0, f"No coauthor trust scores yet (0 of {COAUTHOR_TRUST_POINTS} points)."))
     else:
-        borrowed = COAUTHOR_TRUST_POINTS * s.mean_coauthor_trust / MAX_SCORE
+        borrowed = COAUTHOR_TRUST_POINTS * mean_coauthor_trust / MAX_SCORE
         parts.append(
             (
                 borrowed,
-                f"Coauthors' mean trust {s.mean_coauthor_trust:.0f}/100: "
+                f"Coauthors' mean trust {mean_coauthor_trust:.0f}/100: "
                 f"{_pts(borrowed, COAUTHOR_TRUST_POINTS)} (capped so that a group of "
                 f"coauthors cannot raise each other's scores).",
             )
@@ -419,25 +468,44 @@ _PROVENANCE_WORDS: Final[dict[str, str]] = {
 
 
 def _profile(s: TrustSignals) -> TrustComponent:
-    affiliation = AFFILIATION_POINTS[s.affiliation_provenance]
+    return _profile_of(
+        s.affiliation_provenance,
+        s.has_homepage,
+        s.has_bio,
+        s.has_tagline,
+        s.open_disambiguation_conflicts,
+        s.works_count == 0,
+    )
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _profile_of(
+    affiliation_provenance: str,
+    has_homepage: bool,
+    has_bio: bool,
+    has_tagline: bool,
+    open_disambiguation_conflicts: int,
+    no_works: bool,
+) -> TrustComponent:
+    affiliation = AFFILIATION_POINTS[affiliation_provenance]
     max_affiliation = AFFILIATION_POINTS["verified"]
     parts: list[tuple[float, str]] = [
         (
             affiliation,
-            f"{_PROVENANCE_WORDS[s.affiliation_provenance]} "
+            f"{_PROVENANCE_WORDS[affiliation_provenance]} "
             f"({affiliation} of {max_affiliation} points).",
         )
     ]
     for present, points, what in (
-        (s.has_homepage, HOMEPAGE_POINTS, "Homepage"),
-        (s.has_bio, BIO_POINTS, "Bio"),
-        (s.has_tagline, TAGLINE_POINTS, "Tagline"),
+        (has_homepage, HOMEPAGE_POINTS, "Homepage"),
+        (has_bio, BIO_POINTS, "Bio"),
+        (has_tagline, TAGLINE_POINTS, "Tagline"),
     ):
         if present:
             parts.append((points, f"{what} provided ({points} of {points} points)."))
         else:
             parts.append((0, f"{what} missing (0 of {points} points)."))
-    conflicts = s.open_disambiguation_conflicts
+    conflicts = open_disambiguation_conflicts
     if conflicts:
         # The record may mix two people: that doubt outweighs how complete the profile is, so
         # the penalty may eat into the other profile points (the component stops at 0).
@@ -450,7 +518,7 @@ def _profile(s: TrustSignals) -> TrustComponent:
                 f"this component never goes below 0).",
             )
         )
-    elif s.works_count == 0:
+    elif no_works:
         # Consistency of an empty record is vacuous: nothing has been checked.
         parts.append(
             (0, f"No works to check for consistency yet (0 of {CONSISTENCY_POINTS} points).")

@@ -257,11 +257,13 @@ def _coauthors_of(connection: Connection, author_ids: set[int]) -> set[int]:
     found: set[int] = set()
     ordered = sorted(author_ids)
     for start in range(0, len(ordered), CHUNK):
+        # Deduplicated here, not with DISTINCT: SQLite answers DISTINCT by walking the
+        # coauthor_id index from end to end for every chunk, several times slower.
         found.update(
             connection.scalars(
-                text(
-                    "SELECT DISTINCT coauthor_id FROM coauthor_edges WHERE author_id IN :ids"
-                ).bindparams(bindparam("ids", expanding=True)),
+                text("SELECT coauthor_id FROM coauthor_edges WHERE author_id IN :ids").bindparams(
+                    bindparam("ids", expanding=True)
+                ),
                 {"ids": ordered[start : start + CHUNK]},
             )
         )

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.trust import scoring
 from app.trust.scoring import (
     AFFILIATION_POINTS,
     AFFILIATION_PROVENANCES,
@@ -688,3 +689,39 @@ def test_docs_name_the_model_version_and_tiers() -> None:
     assert MODEL_VERSION in text
     for low, high, label in TIERS:
         assert f"| {label} | {low}–{high} |" in text
+
+
+# --- shared components ---------------------------------------------------------------------
+
+_COMPONENT_CACHES = (
+    scoring._identity_of,
+    scoring._record_of,
+    scoring._network_of,
+    scoring._profile_of,
+)
+
+
+def _afresh(s: TrustSignals) -> str:
+    for cache in _COMPONENT_CACHES:
+        cache.cache_clear()
+    return json.dumps(compute_trust(s).as_dict())
+
+
+@given(any_signals, any_signals)
+def test_shared_components_are_what_the_model_gives_afresh(
+    first: TrustSignals, s: TrustSignals
+) -> None:
+    compute_trust(first)  # leaves another record's components in the caches
+    compute_trust(replace(s, followers_count=s.followers_count + 1))
+    assert json.dumps(compute_trust(s).as_dict()) == _afresh(s)
+
+
+def test_equal_signals_that_print_differently_do_not_share_components() -> None:
+    base = signals(mean_coauthor_trust=0.0)
+    compute_trust(base)
+    negative_zero = replace(base, mean_coauthor_trust=-0.0)
+    assert json.dumps(compute_trust(negative_zero).as_dict()) == _afresh(negative_zero)
+    compute_trust(base)
+    as_int = replace(base, verification_level=True)
+    compute_trust(replace(base, verification_level=1))
+    assert json.dumps(compute_trust(as_int).as_dict()) == _afresh(as_int)
