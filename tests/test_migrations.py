@@ -107,10 +107,12 @@ def _assert_at_head(url: str) -> None:
         if engine.dialect.name == "sqlite":
             assert {"works_fts", "authors_fts"} <= objects
             assert {"works_fts_ai", "works_fts_ad", "works_fts_au", "authors_fts_ai"} <= objects
+            assert {"author_name_prefixes", "author_name_prefixes_ai"} <= objects
+            assert {"author_name_prefixes_ad", "author_name_prefixes_au"} <= objects
         else:
             assert set(SEARCH_INDEXES) <= objects
-            assert {"works_search", "author_name_tokens"} <= objects
-            assert {"works_search_sync", "author_name_tokens_sync"} <= objects
+            assert {"works_search", "author_name_prefixes"} <= objects
+            assert {"works_search_sync", "author_name_prefixes_sync"} <= objects
         heads = ScriptDirectory.from_config(_config(url)).get_heads()
         with engine.connect() as conn:
             assert set(MigrationContext.configure(conn).get_current_heads()) == set(heads)

@@ -3,7 +3,8 @@
 The search structures live outside `Base.metadata` (FTS5 virtual tables, PostgreSQL side
 tables kept by triggers, expression indexes are not ORM objects). `create_search_objects`
 builds the ones of the first migration; later migrations change them in their own files
-(migrations/versions/20261202_0005_bounded_search.py), so each revision stays as it ran.
+(migrations/versions/20261202_0005_bounded_search.py, ..._0006_author_name_prefixes.py), so
+each revision stays as it ran.
 
 Works search indexes live works only (deleted ones leave the index), so a count or a
 ranking over the index alone needs no visit to `works`. Relevance is bounded: the
@@ -41,12 +42,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
 
+from app.ingest.names import ascii_fold
 from app.models import Author, Work
 
 # Tables and indexes kept here, outside the ORM: migration checks ignore them and their
 # FTS5 shadow tables. The indexes are PostgreSQL's at the latest revision.
-SEARCH_TABLES = ("works_fts", "authors_fts", "works_search", "author_name_tokens")
-SEARCH_INDEXES = ("ix_works_search_vector", "ix_authors_search", "ix_author_name_tokens_prefix")
+SEARCH_TABLES = ("works_fts", "authors_fts", "works_search", "author_name_prefixes")
+SEARCH_INDEXES = ("ix_works_search_vector", "ix_authors_search", "ix_author_name_prefixes")
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -177,11 +179,21 @@ _WORKS_FTS = table("works_fts", column("rowid", Integer))
 _WORKS_SEARCH = table(
     "works_search", column("work_id", BigInteger), column("search_vector", TSVECTOR)
 )
-_NAME_TOKENS = table(
-    "author_name_tokens",
-    column("token", Text),
-    column("author_id", BigInteger),
+# Every prefix of every name word up to this length, with the author's works count, keyed
+# best first (migrations/versions/20261202_0006_author_name_prefixes.py).
+PREFIX_LONGEST = 12
+_NAME_PREFIXES = table(
+    "author_name_prefixes",
+    column("prefix", Text),
     column("works_count", Integer),
+    column("author_id", BigInteger),
+)
+# Built once: autocomplete is a hot read, and this is all of its search.
+_BEST_OF_PREFIX = (
+    select(_NAME_PREFIXES.c.author_id)
+    .where(_NAME_PREFIXES.c.prefix == bindparam("prefix"))
+    .order_by(_NAME_PREFIXES.c.works_count.desc(), _NAME_PREFIXES.c.author_id)
+    .limit(bindparam("limit", type_=Integer))
 )
 
 
@@ -411,47 +423,33 @@ def match_authors(dialect: str, query: str, *, prefix: bool = False) -> Match | 
     return Match(tsv.op("@@")(tsq), -Author.works_count)
 
 
-def _like_prefix(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def autocomplete_author_ids(session: Session, query: str, limit: int) -> list[int] | None:
     """The `limit` live authors with the most works whose names hold every word of `query`,
     the last one as a prefix; None when the query has no words.
 
-    PostgreSQL reads `author_name_tokens` (one row per name word, with the author's works
-    count, kept by a trigger): the last word is a range scan of a text_pattern_ops b-tree,
-    where the GIN prefix query was a bitmap scan of every name with that prefix and a visit
-    to each one's author row. SQLite's FTS5 prefix index does the same job.
+    One word of up to `PREFIX_LONGEST` characters, what a person types into a search box,
+    is the first `limit` entries of one range of `author_name_prefixes` (revision 0006),
+    already in order: as cheap for "w" as for "wojciechowsk". Longer words and several
+    words go through the full-text index and sort its matches, which are few by then.
     """
     words = tokens(query)
     if not words:
         return None
-    if session.get_bind().dialect.name == "sqlite":
-        match = match_authors("sqlite", query, prefix=True)
-        assert match is not None
-        stmt = (
-            select(Author.id)
-            .where(match.condition, Author.merged_into_id.is_(None))
-            .order_by(Author.works_count.desc(), Author.id)
-            .limit(limit)
-        )
-        return list(session.scalars(stmt))
-    *whole, last = words
-    tokens_ = _NAME_TOKENS.alias("t")
-    stmt = select(tokens_.c.author_id).where(tokens_.c.token.like(_like_prefix(last), escape="\\"))
-    for i, word in enumerate(whole):
-        other = _NAME_TOKENS.alias(f"w{i}")
-        stmt = stmt.where(
-            select(other.c.author_id)
-            .where(other.c.author_id == tokens_.c.author_id, other.c.token == word)
-            .exists()
-        )
-    # An author whose several name words share the prefix (accented and folded spellings)
-    # is one result.
-    best = (
-        stmt.group_by(tokens_.c.author_id)
-        .order_by(func.max(tokens_.c.works_count).desc(), tokens_.c.author_id)
+    if len(words) == 1:
+        # The table holds folded spellings ("zuniga" for "Zúñiga"); scripts that folding
+        # erases (CJK) are held as written.
+        prefix = ascii_fold(words[0]) or words[0]
+        if len(prefix) <= PREFIX_LONGEST:
+            found = session.connection().execute(
+                _BEST_OF_PREFIX, {"prefix": prefix, "limit": limit}
+            )
+            return list(found.scalars())
+    match = match_authors(session.get_bind().dialect.name, query, prefix=True)
+    assert match is not None
+    stmt = (
+        select(Author.id)
+        .where(match.condition, Author.merged_into_id.is_(None))
+        .order_by(Author.works_count.desc(), Author.id)
         .limit(limit)
     )
-    return list(session.scalars(best))
+    return list(session.scalars(stmt))

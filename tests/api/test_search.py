@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.core import search
@@ -136,3 +137,69 @@ def test_autocomplete_words_in_any_order_accents_and_merged(
     lead.merged_into_id = other.id
     session.commit()
     assert names("zuniga") == ["Maria Zunigarro"]
+
+
+def _prefix_rows(session: Session, author_id: int) -> set[tuple[str, int]]:
+    rows = session.execute(
+        text("SELECT prefix, works_count FROM author_name_prefixes WHERE author_id = :a"),
+        {"a": author_id},
+    )
+    return {(r.prefix, r.works_count) for r in rows}
+
+
+def test_name_prefixes_follow_every_change_to_an_author(
+    client: TestClient, session: Session
+) -> None:
+    """The prefix table is kept by triggers: insert, rename, works count, merge, delete."""
+    a = f.author(session, "Quillon Brax-Ovary", works_count=3)
+    b = f.author(session, "Quillonette Q.", works_count=5)
+    session.commit()
+
+    def names(q: str) -> list[str]:
+        response = client.get("/v1/autocomplete/authors", params={"q": q})
+        assert response.status_code == 200, response.text
+        return [r["display_name"] for r in response.json()["results"]]
+
+    assert ("quillon", 3) in _prefix_rows(session, a.id)
+    assert ("ovary", 3) in _prefix_rows(session, a.id)  # hyphenated words are split
+    assert ("q", 5) in _prefix_rows(session, b.id)  # "Q." is the word "q"
+    assert names("quil") == ["Quillonette Q.", "Quillon Brax-Ovary"]  # most works first
+    assert names("ovar") == ["Quillon Brax-Ovary"]
+
+    a.works_count = 9
+    session.commit()
+    assert names("quil") == ["Quillon Brax-Ovary", "Quillonette Q."]
+    assert {c for _, c in _prefix_rows(session, a.id)} == {9}
+
+    a.search_names = a.display_name = "Zephyrine Brax"
+    session.commit()
+    assert names("quil") == ["Quillonette Q."]
+    assert names("zephyr") == ["Zephyrine Brax"]
+
+    b.merged_into_id = a.id
+    session.commit()
+    assert _prefix_rows(session, b.id) == set()
+    assert names("quil") == []
+
+    session.delete(a)
+    session.commit()
+    assert _prefix_rows(session, a.id) == set()
+
+
+def test_autocomplete_long_words_and_unfolded_scripts(client: TestClient, session: Session) -> None:
+    f.author(session, "Wojciechowskiewiczka Nowak", works_count=2)
+    f.author(session, "王小明", works_count=1)
+    session.commit()
+
+    def names(q: str) -> list[str]:
+        return [
+            r["display_name"]
+            for r in client.get("/v1/autocomplete/authors", params={"q": q}).json()["results"]
+        ]
+
+    # Past the longest stored prefix, the full-text index answers, with the same result.
+    assert len("wojciechowskiew") > search.PREFIX_LONGEST
+    assert names("wojciechowskiew") == ["Wojciechowskiewiczka Nowak"]
+    assert names("wojciechows") == ["Wojciechowskiewiczka Nowak"]  # within: the prefix table
+    assert names("WOJCIECH") == ["Wojciechowskiewiczka Nowak"]
+    assert names("王") == ["王小明"]
