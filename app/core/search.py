@@ -262,23 +262,41 @@ def ranked_work_ids(
     """Ids at `offset` in relevance order: the `RANK_WINDOW` newest matches best first,
     then the older matches newest first. A total order, so offset paging neither skips
     nor repeats a work. `matches` is the count (`count_works`)."""
-    window = _ranked_window(session, search, filters, matches)
-    page = window[offset : offset + limit]
-    if len(window) < RANK_WINDOW or len(page) == limit:
+    # Every match is in the window up to its size, so the count sizes it without reading it.
+    window_size = min(matches, RANK_WINDOW)
+    page: list[int] = []
+    if offset < window_size:
+        page = _ranked_window(session, search, filters, matches, offset, limit)
+    if window_size < RANK_WINDOW or len(page) == limit:
+        return page
+    oldest_ranked = session.scalar(
+        search.matches(filters, search._id)
+        .order_by(search._id.desc())
+        .offset(_fixed(RANK_WINDOW - 1))
+        .limit(_fixed(1))
+    )
+    if oldest_ranked is None:
         return page
     older = (
         search.matches(filters, search._id)
-        .where(search._id < min(window))
+        .where(search._id < oldest_ranked)
         .order_by(search._id.desc())
-        .offset(_fixed(max(0, offset - len(window))))
+        .offset(_fixed(max(0, offset - RANK_WINDOW)))
         .limit(_fixed(limit - len(page)))
     )
     return page + list(session.scalars(older))
 
 
 def _ranked_window(
-    session: Session, search: WorkSearch, filters: Sequence[ColumnElement[bool]], matches: int
+    session: Session,
+    search: WorkSearch,
+    filters: Sequence[ColumnElement[bool]],
+    matches: int,
+    offset: int,
+    limit: int,
 ) -> list[int]:
+    """Ids `offset` to `offset + limit` of the window in relevance order: only the page
+    leaves the database, not the whole window."""
     if search.dialect == "sqlite" and matches > BM25_MAX_MATCHES:
         newest_ids = list(
             session.scalars(
@@ -298,7 +316,10 @@ def _ranked_window(
                 )
             )
         )
-        return [i for i in newest_ids if i in titled] + [i for i in newest_ids if i not in titled]
+        ordered = [i for i in newest_ids if i in titled] + [
+            i for i in newest_ids if i not in titled
+        ]
+        return ordered[offset : offset + limit]
     if search.dialect == "sqlite":
         # bm25() runs in the FTS5 cursor's own query, and only for the rows the LIMIT lets
         # through: FTS5 returns rowids in descending order natively, without a sort.
@@ -321,7 +342,7 @@ def _ranked_window(
         )
         rank = func.ts_rank(newest.c.vector, search._tsquery(), literal(1))
         ranked = select(newest.c.id).order_by(rank.desc(), newest.c.id)
-    return list(session.scalars(ranked))
+    return list(session.scalars(ranked.offset(_fixed(offset)).limit(_fixed(limit))))
 
 
 def count_works(

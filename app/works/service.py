@@ -24,10 +24,9 @@ from app.core.pagination import (
     order_by,
     parse_sort,
 )
-from app.core.schemas import TopicRef
 from app.core.search import count_works, ranked_work_ids, work_search
 from app.models import Author, Authorship, Topic, Work, WorkTopic
-from app.topics.service import category_ids_under, resolve_topic, topic_ref
+from app.topics.service import category_ids_under, resolve_topic
 from app.works.schemas import WorkOut
 
 WORK_SORTS = {
@@ -302,16 +301,24 @@ def works_out(
                 "affiliations": row.affiliations or [],
             }
         )
-    topics: dict[int, list[TopicRef]] = defaultdict(list)
+    topics: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for topic_row in connection.execute(_TOPICS_OF_WORKS, {"ids": ids}):
-        topics[topic_row.work_id].append(topic_ref(topic_row.id, topic_row.code, topic_row.name))
+        topics[topic_row.work_id].append(
+            {
+                "id": public_id(Kind.TOPIC, topic_row.id),
+                "code": topic_row.code,
+                "display_name": topic_row.name,
+            }
+        )
     return _WORKS.validate_python(
         [_work_fields(w, rows.get(w.id, []), topics[w.id]) for w in works]
     )
 
 
 def _work_fields(
-    work: Work | Row[*tuple[Any, ...]], authorships: list[dict[str, Any]], topics: list[TopicRef]
+    work: Work | Row[*tuple[Any, ...]],
+    authorships: list[dict[str, Any]],
+    topics: list[dict[str, Any]],
 ) -> dict[str, Any]:
     versioned = f"{work.arxiv_id}v{work.arxiv_version}" if work.arxiv_version else None
     return {
