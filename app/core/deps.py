@@ -37,7 +37,9 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-async def run_in_request_session(request: Request, work: Callable[[Session], T]) -> T:
+async def run_in_request_session(
+    request: Request, work: Callable[[Session], T], *, quick: bool = True
+) -> T:
     """Run `work` inside the request's session and transaction, for the hottest reads.
 
     A sync route with a sync session dependency costs four hand-offs between the event loop
@@ -47,13 +49,17 @@ async def run_in_request_session(request: Request, work: Callable[[Session], T])
     one hand-off, measured at about a quarter of the request. Anything else, a database
     across a network included, takes exactly one hop. `work` should return the encoded
     body, so that serialization is part of the same unit.
+
+    `quick=False` keeps a read off the event loop whatever the database: a search can take
+    tens of milliseconds at a million works, and on the loop it would hold up every other
+    request of its worker (in a thread, SQLite lets go of the GIL while it searches).
     """
 
     def unit() -> T:
         with request_session(request) as session:
             return work(session)
 
-    if request.method in ("GET", "HEAD") and _reads_local_file(request):
+    if quick and request.method in ("GET", "HEAD") and _reads_local_file(request):
         return unit()
     return await run_in_threadpool(unit)
 

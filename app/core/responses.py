@@ -23,10 +23,14 @@ def only_id_required(schema: dict[str, Any]) -> None:
     schema["required"] = ["id"]
 
 
-def page_response(page: Page[Any], fields: list[str] | None) -> Page[Any] | Response:
-    """The page as is, or (with `select`) as JSON holding only the chosen fields."""
+def page_response(page: Page[Any], fields: list[str] | None) -> Response:
+    """The page as JSON, or (with `select`) as JSON holding only the chosen fields.
+
+    Encoded here for the same reason as `model_response`: FastAPI would validate the page
+    again and encode it with the standard library's json, the larger part of a list
+    request's cost after the queries."""
     if fields is None:
-        return page
+        return model_response(page)
     body = {
         "meta": page.meta.model_dump(),
         "results": [_pick(item, fields) for item in page.results],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import orjson
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from app.authors.service import resolve_author_id
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, run_in_request_session
 from app.core.errors import PROBLEM_RESPONSES
 from app.core.ids import AUTHOR_REF_PATTERN, TOPIC_ID_PATTERN
 from app.core.pagination import (
@@ -32,8 +33,8 @@ WORK_ID_PATTERN = r"^(W[1-9][0-9]{0,17}|arxiv:([0-9]{4}\.[0-9]{4,5}|[a-z-]+(\.[A
 
 
 @router.get("/works", response_model=Page[WorkOut], operation_id="list_works")
-def list_works(
-    session: SessionDep,
+async def list_works(
+    request: Request,
     page: PageDep,
     q: Annotated[
         str | None, Query(max_length=300, description="Full-text on title and abstract.")
@@ -67,19 +68,25 @@ def list_works(
     select: Annotated[
         str | None, Query(max_length=2000, pattern=select_pattern(WORK_FIELDS))
     ] = None,
-) -> Page[WorkOut] | Response:
+) -> Response:
     fields = parse_select(select, WORK_FIELDS)
-    filters = service.WorkFilters(
-        q=q,
-        author_id=resolve_author_id(session, author, field="author") if author else None,
-        topic=topic,
-        category=category,
-        year_from=year_from,
-        year_to=year_to,
-        type=type,
-        has_doi=has_doi,
-    )
-    return page_response(service.list_works(session, filters, page, sort), fields)
+
+    def works(session: Session) -> Response:
+        filters = service.WorkFilters(
+            q=q,
+            author_id=resolve_author_id(session, author, field="author") if author else None,
+            topic=topic,
+            category=category,
+            year_from=year_from,
+            year_to=year_to,
+            type=type,
+            has_doi=has_doi,
+        )
+        return page_response(service.list_works(session, filters, page, sort), fields)
+
+    # Search and an author's works are hot reads: one thread-pool hop for the queries and
+    # the encoding (see run_in_request_session), not four.
+    return await run_in_request_session(request, works, quick=False)
 
 
 def _wanted_format(format: ExportFormat | None, accept: str | None) -> ExportFormat:
