@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated
 
@@ -56,7 +57,8 @@ def ingest_file(
     reason is also written to the errors file); bad records inside a readable file are
     skipped and reported by the run instead.
     """
-    from app.ingest.formats import ReadPosition, UnknownFormatError, iter_records
+    from app.ingest.formats import ReadPosition, UnknownFormatError
+    from app.ingest.parallel import iter_prepared
 
     errors_path = errors_path or default_errors_path(path)
     try:
@@ -96,7 +98,9 @@ def ingest_file(
                 on_progress=advance,
                 **({"batch_size": batch_size} if batch_size else {}),
             )
-            summary = pipeline.run(iter_records(path, chosen, position=position))
+            # Closed explicitly: a failed run must not leave the worker process waiting.
+            with closing(iter_prepared(path, chosen, position=position)) as results:
+                summary = pipeline.run(results)
             progress.update(task, completed=size)
             return summary
     finally:

@@ -23,6 +23,7 @@ is cached on the strings themselves, and profiles precompute what scoring needs.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -47,6 +48,7 @@ __all__ = [
     "MatchExisting",
     "Mention",
     "NameMatch",
+    "decide",
     "evaluate",
     "mentions_for_work",
     "profile_from_mention",
@@ -290,6 +292,9 @@ class DisambiguationConfig:
     # Lookup tables built from the weights above, so scoring indexes instead of branching.
     _name_points: dict[NameMatch, float] = field(init=False, repr=False, compare=False)
     _field_points: dict[FieldOverlap, float] = field(init=False, repr=False, compare=False)
+    # The most that field, time and nothing else can still add to a score (see `decide`);
+    # None when the weights give no such bound (a negative yearly penalty, infinities).
+    _tail_max: tuple[float, float] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.0 < self.coauthor_decay < 1.0:
@@ -320,6 +325,12 @@ class DisambiguationConfig:
         }
         object.__setattr__(self, "_name_points", name_points)
         object.__setattr__(self, "_field_points", field_points)
+        weights = [*name_points.values(), *field_points.values(), self.coauthor_max]
+        weights += [self.year_within, self.year_floor, self.year_penalty_per_year]
+        weights += [self.orcid_match, self.match_threshold]
+        bounded = self.year_penalty_per_year >= 0.0 and all(map(math.isfinite, weights))
+        tail = (max(field_points.values()), max(self.year_within, 0.0)) if bounded else None
+        object.__setattr__(self, "_tail_max", tail)
 
 
 DEFAULT_CONFIG: Final = DisambiguationConfig()
@@ -744,6 +755,112 @@ def resolve(
     evidence.sort(key=_strength)
     cause = "unknown-coauthors" if strangers else "below-threshold"
     return CreateNew(cause, tuple(evidence), threshold, config.max_reasons)
+
+
+def decide(
+    mention: Mention,
+    candidates: Sequence[AuthorProfile],
+    config: DisambiguationConfig = DEFAULT_CONFIG,
+) -> int | None:
+    """The author id `resolve(mention, candidates, config)` matches, or None where it
+    creates a new record: the same decision, without the evidence that explains it.
+
+    The pipeline only needs the decision, and most candidates lose: this skips building
+    their `Evidence`, and stops scoring a candidate as soon as it cannot be chosen. A
+    candidate cannot be chosen once it rests on name and field alone against a paper of
+    strangers (`Evidence.unknown_coauthors`, uncorroborated), or once its score so far plus
+    the most that field and time can add (`DisambiguationConfig._tail_max`, and the ORCID
+    points if both sides share one) stays below the threshold: float addition is monotone,
+    so the real score, which adds no more than that in the same order, is below it too.
+    Scores that are kept are computed by the same operations as `evaluate`'s.
+    """
+    if mention.name.is_collaboration:
+        found = _resolve_collaboration(mention, candidates, config)
+        return found.author_id if isinstance(found, MatchExisting) else None
+    if not mention._family or not candidates:
+        return None
+    threshold = config.match_threshold
+    tail = config._tail_max
+    name_points = config._name_points
+    family = mention._family
+    given = mention.name.given
+    collaborations = mention.collaborations
+    mention_keys = mention.coauthor_keys
+    mention_ids = mention.coauthor_ids
+    mention_orcid = mention.orcid
+    year = mention.year
+    best_id: int | None = None
+    best_total = 0.0
+    for profile in candidates:
+        author_id = profile.author_id
+        # The blocks of `evaluate`, in its order.
+        if profile.is_collaboration or profile._family != family:
+            continue
+        if author_id in mention_ids:
+            continue
+        profile_keys = profile.coauthor_keys
+        if (
+            collaborations
+            and collaborations.isdisjoint(profile_keys)
+            and _signs_for_collaborations(profile)
+        ):
+            continue
+        orcid_match = False
+        if mention_orcid and profile.orcid:
+            if mention_orcid != profile.orcid:
+                continue
+            orcid_match = True
+        grade = _best_given_grade(given, profile.given_variants)
+        if grade is NameMatch.CONFLICT:
+            continue
+        total = name_points[grade]
+        by_key = len(mention_keys & profile_keys)
+        by_id = 0
+        if mention_ids and profile.coauthor_ids:
+            by_id = len(mention_ids & profile.coauthor_ids)
+        shared = max(by_key, by_id)
+        if shared:
+            weight = float(shared)
+            if by_key > by_id and len(profile_keys) > config.coauthor_key_scale:
+                weight = by_id + (by_key - by_id) * config.coauthor_key_scale / len(profile_keys)
+            total += config.coauthor_max * (1.0 - config.coauthor_decay**weight)
+        elif (
+            not orcid_match
+            and profile_keys
+            and len(profile_keys) <= ((1.0 - config.returning_coauthors) * profile.coauthor_slots)
+            and len(mention_keys) - len(collaborations) >= config.unknown_coauthors_min
+        ):
+            continue  # strangers on the paper, nothing to corroborate the name: passed over
+        if tail is not None:
+            bound = total + tail[0] + tail[1]
+            if orcid_match:
+                bound += config.orcid_match
+            if bound < threshold:
+                continue
+        overlap = _field_overlap(mention._fields, profile._fields)
+        if (
+            overlap is FieldOverlap.CATEGORY
+            and config.field_category_share > 0.0
+            and profile.works_count > 0
+            and not _category_share_reached(mention, profile, config)
+        ):
+            overlap = FieldOverlap.ARCHIVE
+        total += config._field_points[overlap]
+        if year is not None and profile.first_year is not None and profile.last_year is not None:
+            gap = max(profile.first_year - year, year - profile.last_year, 0)
+            if gap <= config.year_slack:
+                total += config.year_within
+            else:
+                late = config.year_within - config.year_penalty_per_year * (gap - config.year_slack)
+                total += max(config.year_floor, late)
+        if orcid_match:
+            total += config.orcid_match
+        if total < threshold:
+            continue
+        # resolve's order: highest score, then lowest author id.
+        if best_id is None or total > best_total or (total == best_total and author_id < best_id):
+            best_id, best_total = author_id, total
+    return best_id
 
 
 # --- keeping profiles current within a batch -------------------------------------------

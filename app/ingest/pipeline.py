@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 import orjson
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
@@ -32,11 +32,10 @@ from app.core.settings import Settings
 from app.ingest import bulk
 from app.ingest.disambiguation import (
     AuthorProfile,
-    CreateNew,
     Mention,
+    decide,
     mentions_for_work,
     profile_from_mention,
-    resolve,
     update_profile,
 )
 from app.ingest.enrich import (
@@ -176,6 +175,60 @@ def content_hash(record: WorkRecord) -> str:
         )
     )
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+class PreparedWork(NamedTuple):
+    """A parsed record with everything the pipeline derives from the record alone: no
+    database, no disambiguation state. `bzpeer ingest` of a big snapshot prepares records
+    in a worker process (`app.ingest.parallel`) while this one resolves and writes; any
+    other input is prepared here, by the same function, when a batch needs it."""
+
+    record: WorkRecord
+    digest: str  # content_hash(record)
+    values: dict[str, Any]  # the works row, without id and timestamps
+
+    def mentions(self) -> list[Mention]:
+        # Made where they are used, not in the worker: they cost less to build than to
+        # unpickle (every mention carries its coauthors' keys).
+        return mentions_for_work(self.record.authors, self.record.categories, self.values["year"])
+
+
+def prepare_work(record: WorkRecord, digest: str | None = None) -> PreparedWork:
+    published = publication_date(record)
+    year = published.year if published else None
+    dois = split_dois(" ".join(record.dois)) if record.dois else []
+    digest = digest or content_hash(record)
+    values: dict[str, Any] = {
+        "arxiv_id": record.arxiv_id,
+        "arxiv_version": record.versions[-1].version if record.versions else None,
+        "doi": dois[0].lower() if dois else None,
+        "dois": dois or None,
+        "title": record.title,
+        "title_plain": latex_to_plain(record.title),
+        "abstract": record.abstract,
+        "abstract_plain": latex_to_plain(record.abstract),
+        "type": work_type(record),
+        "publication_date": published,
+        "year": year,
+        "venue": venue_from_journal_ref(record.journal_ref),
+        "journal_ref": record.journal_ref,
+        "comments": record.comments,
+        "report_no": record.report_no,
+        "license": record.license,
+        "submitter": record.submitter,
+        "primary_category": record.categories[0] if record.categories else None,
+        "categories": " ".join(record.categories),
+        "versions": [
+            {"version": v.version, "created": v.created.isoformat()} for v in record.versions
+        ]
+        or None,
+        "source_updated": record.updated,
+        "is_withdrawn": is_withdrawn(record),
+        "is_deleted": False,
+        "authors_count": len(record.authors),
+        "content_hash": digest,
+    }
+    return PreparedWork(record, digest, values)
 
 
 def institution_key(name: str) -> str:
@@ -350,10 +403,13 @@ class Pipeline:
         self.author_id_floor = 0
         self.run_started_at: datetime | None = None
         self._replayed_new: set[int] = set()
+        # Records of the current batch prepared ahead, by id(record): each entry holds its
+        # record, so the id cannot be reused while the entry lives (cleared per batch).
+        self._prepared: dict[int, PreparedWork] = {}
 
     # --- the run ------------------------------------------------------------------
 
-    def run(self, results: Iterable[ParseResult]) -> RunSummary:
+    def run(self, results: Iterable[ParseResult | PreparedWork]) -> RunSummary:
         started = time.perf_counter()
         run_id, checkpoint = self._open_run()
         self.summary.run_id = run_id
@@ -362,7 +418,12 @@ class Pipeline:
             batch: list[ParseResult] = []
             committed: list[WorkRecord] = []
             position = 0
-            for result in results:
+            for item in results:
+                if isinstance(item, PreparedWork):
+                    result: ParseResult = item.record
+                    self._prepared[id(result)] = item
+                else:
+                    result = item
                 position += 1
                 if position <= checkpoint:
                     # Committed by an earlier, interrupted run of this input: not written
@@ -372,13 +433,16 @@ class Pipeline:
                     if len(committed) >= self.batch_size or position == checkpoint:
                         self._replay(committed)
                         committed = []
+                        self._prepared.clear()
                     continue
                 batch.append(result)
                 if len(batch) >= self.batch_size:
                     self._commit_batch(run_id, batch, position)
                     batch = []
+                    self._prepared.clear()
             if batch:
                 self._commit_batch(run_id, batch, position)
+                self._prepared.clear()
             with self.engine.begin() as connection:
                 self.summary.edges = refresh_after_run(
                     connection, self.affected_authors, self.settings
@@ -545,17 +609,22 @@ class Pipeline:
             for work_id, arxiv_id in merging.items():
                 records[arxiv_id] = merge_stored(records[arxiv_id], stored[work_id])
         out = _Batch()
-        changed: list[tuple[int, WorkRecord, bool]] = []
+        changed: list[tuple[int, PreparedWork, bool]] = []
         for arxiv_id, record in records.items():
-            digest = content_hash(record)
+            prepared = self._prepared.get(id(record))
+            if prepared is not None and prepared.record is not record:
+                prepared = None  # merged with the stored work above: prepared anew
+            digest = prepared.digest if prepared is not None else content_hash(record)
             known = existing.get(arxiv_id)
             if known is not None and known[1] == digest and not known[2]:
                 self.summary.works_unchanged += 1
                 continue
+            if prepared is None:
+                prepared = prepare_work(record, digest)
             if known is None:
-                changed.append((self._new_id("works"), record, True))
+                changed.append((self._new_id("works"), prepared, True))
             else:
-                changed.append((known[0], record, False))
+                changed.append((known[0], prepared, False))
         for d in deleted:
             known = existing.get(d.arxiv_id)
             if known is not None and not known[2]:
@@ -565,17 +634,17 @@ class Pipeline:
         updated = [wid for wid, _, is_new in changed if not is_new]
         previous = self._previous_authorships(connection, updated + out.deleted_work_ids)
         decisions = self._owner_decisions(connection, updated)
-        self.index.load(
-            connection,
-            {
-                m.key
-                for _, record, _ in changed
-                for m in mentions_for_work(record.authors, record.categories, None)
-            },
-        )
-        for work_id, record, is_new in changed:
+        mentions = [prepared.mentions() for _, prepared, _ in changed]
+        self.index.load(connection, {m.key for listed in mentions for m in listed})
+        for (work_id, prepared, is_new), listed in zip(changed, mentions, strict=True):
             self._add_work(
-                out, work_id, record, is_new, previous.get(work_id, {}), decisions.get(work_id)
+                out,
+                work_id,
+                prepared,
+                listed,
+                is_new,
+                previous.get(work_id, {}),
+                decisions.get(work_id),
             )
         for ids in previous.values():
             self.affected_authors.update(a for a in ids.values() if a is not None)
@@ -670,45 +739,17 @@ class Pipeline:
         self,
         out: _Batch,
         work_id: int,
-        record: WorkRecord,
+        prepared: PreparedWork,
+        mentions: list[Mention],
         is_new: bool,
         previous: dict[str, int | None],
         decided: _OwnerDecisions | None = None,
     ) -> None:
         now = datetime.now(UTC)
-        published = publication_date(record)
-        year = published.year if published else None
-        dois = split_dois(" ".join(record.dois)) if record.dois else []
+        record = prepared.record
         values: dict[str, Any] = {
             "id": work_id,
-            "arxiv_id": record.arxiv_id,
-            "arxiv_version": record.versions[-1].version if record.versions else None,
-            "doi": dois[0].lower() if dois else None,
-            "dois": dois or None,
-            "title": record.title,
-            "title_plain": latex_to_plain(record.title),
-            "abstract": record.abstract,
-            "abstract_plain": latex_to_plain(record.abstract),
-            "type": work_type(record),
-            "publication_date": published,
-            "year": year,
-            "venue": venue_from_journal_ref(record.journal_ref),
-            "journal_ref": record.journal_ref,
-            "comments": record.comments,
-            "report_no": record.report_no,
-            "license": record.license,
-            "submitter": record.submitter,
-            "primary_category": record.categories[0] if record.categories else None,
-            "categories": " ".join(record.categories),
-            "versions": [
-                {"version": v.version, "created": v.created.isoformat()} for v in record.versions
-            ]
-            or None,
-            "source_updated": record.updated,
-            "is_withdrawn": is_withdrawn(record),
-            "is_deleted": False,
-            "authors_count": len(record.authors),
-            "content_hash": content_hash(record),
+            **prepared.values,
             "created_at": now,
             "updated_at": now,
         }
@@ -727,7 +768,6 @@ class Pipeline:
                 out.work_topics.append((work_id, topic_id, index == 0))
 
         resolved: set[int] = set()
-        mentions = mentions_for_work(record.authors, record.categories, year)
         # An owner's decisions outrank the names: a rejected record never gets the work back,
         # a confirmed one keeps it even when the new version spells the name differently.
         rejected = decided.rejected if decided else set()
@@ -764,8 +804,10 @@ class Pipeline:
         candidates = self.index.by_key.get(mention.key, [])
         if exclude:
             candidates = [c for c in candidates if c.author_id not in exclude]
-        decision = resolve(mention, candidates)
-        if isinstance(decision, CreateNew):
+        # `decide` is `resolve` without the evidence of the losing candidates, which a run
+        # never reports.
+        matched = decide(mention, candidates)
+        if matched is None:
             author_id = self._new_id("authors")
             name = mention.name
             now = datetime.now(UTC)
@@ -799,10 +841,10 @@ class Pipeline:
             self._replayed_new.add(author_id)
             self.summary.authors_created += 1
             return author_id
-        profile = next(p for p in candidates if p.author_id == decision.author_id)
+        profile = next(p for p in candidates if p.author_id == matched)
         self.index.replace(mention.key, update_profile(profile, mention))
         self.summary.authors_matched += 1
-        return decision.author_id
+        return matched
 
     def _remember(self, mention: Mention, author_id: int) -> None:
         """Fold a mention already filed under `author_id` into the in-memory profiles."""

@@ -27,6 +27,7 @@ from app.ingest.disambiguation import (
     MatchExisting,
     Mention,
     NameMatch,
+    decide,
     evaluate,
     mentions_for_work,
     profile_from_mention,
@@ -907,3 +908,92 @@ def test_update_profile_never_mutates_and_only_grows(
         assert grown.coauthor_keys >= record.coauthor_keys
         assert grown.given_variants >= record.given_variants
         assert sum(grown.categories.values()) >= sum(record.categories.values())
+
+
+# --- decide: resolve's decision without the losers' evidence ---------------------------
+
+# Few names and keys, so that candidates often agree, match, tie and meet strangers.
+few_families = st.sampled_from(["Sun", "Wang"])
+few_givens = st.sampled_from(["Maosong", "M.", "Mingyu", "M. S.", ""])
+few_keys = st.frozensets(st.sampled_from(["liu:z", "chen:x", "yang:l", "li:j", "wu:q", "ng:a"]))
+orcids = st.sampled_from([None, None, None, "0000-0001-0000-0001", "0000-0002-0000-0002"])
+collaboration_keys = st.frozensets(st.sampled_from(["atlascollaboration:", "cmscollaboration:"]))
+
+
+@st.composite
+def rich_mentions(draw: st.DrawFn) -> Mention:
+    """Mentions with everything `evaluate` reads: ORCID, resolved coauthor ids, the
+    work's collaborations, collaboration names."""
+    signs = draw(collaboration_keys) if draw(st.integers(0, 4)) == 0 else frozenset()
+    name = (
+        ParsedName("ATLAS Collaboration", "ATLAS Collaboration", is_collaboration=True)
+        if draw(st.integers(0, 9)) == 0
+        else person(draw(few_givens), draw(few_families))
+    )
+    return Mention(
+        name,
+        tuple(draw(category_sets)),
+        draw(st.none() | st.integers(2005, 2020)),
+        draw(few_keys) | signs,
+        draw(st.frozensets(st.integers(1, 40), max_size=4)),
+        orcid=draw(orcids),
+        collaborations=signs,
+    )
+
+
+@st.composite
+def rich_profiles(draw: st.DrawFn) -> list[AuthorProfile]:
+    ids = draw(st.lists(st.integers(1, 40), max_size=8, unique=True))
+    records = []
+    for author_id in ids:
+        first = draw(st.none() | st.integers(2005, 2020))
+        collaboration = draw(st.integers(0, 9)) == 0
+        records.append(
+            AuthorProfile(
+                author_id=author_id,
+                family="ATLAS Collaboration" if collaboration else draw(few_families),
+                given_variants=draw(st.frozensets(few_givens.filter(bool), max_size=2)),
+                coauthor_keys=draw(few_keys)
+                | (draw(collaboration_keys) if draw(st.integers(0, 4)) == 0 else frozenset()),
+                coauthor_ids=draw(st.frozensets(st.integers(1, 40), max_size=4)),
+                categories=Counter({c: draw(st.integers(1, 30)) for c in draw(category_sets)}),
+                first_year=first,
+                last_year=None if first is None else first + draw(st.integers(0, 15)),
+                orcid=draw(orcids),
+                works_count=draw(st.integers(0, 60)),
+                is_collaboration=collaboration,
+                coauthor_slots=draw(st.integers(0, 12)),
+            )
+        )
+    return records
+
+
+configs = st.sampled_from(
+    [
+        DEFAULT_CONFIG,
+        DisambiguationConfig(match_threshold=2.0),
+        DisambiguationConfig(match_threshold=6.5, coauthor_key_scale=2.0),
+        DisambiguationConfig(year_penalty_per_year=-0.5, year_floor=-2.0),  # no bound
+        DisambiguationConfig(returning_coauthors=1.0, field_disjoint=0.0, year_within=0.0),
+    ]
+)
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@given(rich_mentions(), rich_profiles(), configs)
+def test_decide_is_resolve_without_the_evidence(
+    m: Mention, records: list[AuthorProfile], config: DisambiguationConfig
+) -> None:
+    assert decide(m, records, config) == matched(resolve(m, records, config))
+
+
+def test_decide_on_the_worked_examples() -> None:
+    candidates = [MAOSONG, MINGYU]
+    for m in (
+        mention("M.", "Sun", ["cs.CL"], 2015, ["liu:z"]),
+        mention("Maosong", "Sun", ["cs.CL"], 2015),
+        mention("Mingyu", "Sun", ["cs.CV"], 2018),
+        mention("M.", "Sun", ["cs.CV"], 2018),
+        mention("Wei", "Sun", ["hep-th"], 2018),
+    ):
+        assert decide(m, candidates) == matched(resolve(m, candidates))

@@ -20,6 +20,7 @@ import gzip
 import re
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -38,6 +39,7 @@ __all__ = [
     "detect_format",
     "is_gzip",
     "iter_records",
+    "open_input",
     "sniff",
 ]
 
@@ -156,26 +158,36 @@ def iter_records(
     OSError from opening the file propagates (a missing file is the caller's problem,
     not the data's). `position`, if given, follows the reading.
     """
+    with open_input(path, position) as (stream, head):
+        if fmt is None:
+            try:
+                fmt = sniff(head, path.name).format
+            except UnknownFormatError as exc:
+                yield RecordError("file", str(exc))
+                return
+        if fmt is SourceFormat.SNAPSHOT:
+            yield from iter_snapshot(stream)
+        elif fmt is SourceFormat.ATOM:
+            yield from iter_atom_file(stream)
+        else:
+            yield from iter_oai_file(stream)
+
+
+@contextmanager
+def open_input(
+    path: Path, position: ReadPosition | None = None
+) -> Iterator[tuple[BinaryReader, bytes]]:
+    """The file's content as a binary stream (gunzipped when it is gzip, by its magic
+    bytes) and its first `SNIFF_BYTES` as stored; `position`, if given, follows the
+    reading. OSError from opening the file propagates."""
     with path.open("rb") as raw:
         if position is not None:
             position._attach(raw)
         try:
             head = raw.read(SNIFF_BYTES)
             raw.seek(0)
-            gz = is_gzip(head)
-            if fmt is None:
-                try:
-                    fmt = sniff(head, path.name).format
-                except UnknownFormatError as exc:
-                    yield RecordError("file", str(exc))
-                    return
-            stream: BinaryReader = gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw
-            if fmt is SourceFormat.SNAPSHOT:
-                yield from iter_snapshot(stream)
-            elif fmt is SourceFormat.ATOM:
-                yield from iter_atom_file(stream)
-            else:
-                yield from iter_oai_file(stream)
+            stream: BinaryReader = gzip.GzipFile(fileobj=raw, mode="rb") if is_gzip(head) else raw
+            yield stream, head
         finally:
             if position is not None:
                 position._detach()

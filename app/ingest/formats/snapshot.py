@@ -64,7 +64,13 @@ SNAPSHOT_FIELDS: Final = (
     "authors_parsed",
 )
 
-__all__ = ["MAX_LINE_BYTES", "SNAPSHOT_FIELDS", "iter_snapshot", "parse_snapshot_line"]
+__all__ = [
+    "MAX_LINE_BYTES",
+    "SNAPSHOT_FIELDS",
+    "iter_snapshot",
+    "iter_snapshot_lines",
+    "parse_snapshot_line",
+]
 
 # A real snapshot line is a few KB (the largest, with thousands of authors, ~1 MB).
 # Longer lines are rejected without being held in memory.
@@ -242,6 +248,19 @@ def iter_snapshot(stream: BinaryReader) -> Iterator[ParseResult]:
     errors of the stream itself (a truncated gzip member) end the iteration with a
     RecordError naming the line reached.
     """
+    for item in iter_snapshot_lines(stream):
+        if isinstance(item, RecordError):
+            yield item
+            continue
+        result = parse_snapshot_line(*item)
+        if result is not None:
+            yield result
+
+
+def iter_snapshot_lines(stream: BinaryReader) -> Iterator[tuple[bytes, str] | RecordError]:
+    """The reading half of `iter_snapshot`: each line with its position, unparsed, and the
+    errors of reading itself (overlong lines, a broken stream), in input order. Parsing
+    every `(line, position)` with `parse_snapshot_line` gives exactly `iter_snapshot`."""
     lineno = 0
     while True:
         try:
@@ -263,6 +282,4 @@ def iter_snapshot(stream: BinaryReader) -> Iterator[ParseResult]:
                 return
             yield RecordError(position, f"line longer than {MAX_LINE_BYTES} bytes")
             continue
-        result = parse_snapshot_line(chunk, position)
-        if result is not None:
-            yield result
+        yield chunk, position
