@@ -48,7 +48,12 @@ from app.models import Author, Work
 # Tables and indexes kept here, outside the ORM: migration checks ignore them and their
 # FTS5 shadow tables. The indexes are PostgreSQL's at the latest revision.
 SEARCH_TABLES = ("works_fts", "authors_fts", "works_search", "author_name_prefixes")
-SEARCH_INDEXES = ("ix_works_search_vector", "ix_authors_search", "ix_author_name_prefixes")
+SEARCH_INDEXES = (
+    "ix_works_search_vector",
+    "ix_authors_search",
+    "ix_author_name_prefixes",
+    "ix_author_name_prefixes_author",
+)
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -14,7 +14,9 @@ merge. Merged records hold no prefixes. Words are split on whitespace and on `- 
 `search_names` already carries the ASCII-folded spelling of accented names, so a folded
 query finds them. SQLite splits the words in SQL (json_quote keeps any character safe
 inside the JSON array that json_each reads; triggers cannot use recursive CTEs);
-PostgreSQL takes them from `to_tsvector('simple', ...)` as before.
+PostgreSQL takes them from `to_tsvector('simple', ...)` as before. SQLite deletes an
+author's rows by recomputing their keys from the old values; PostgreSQL has an index on
+`author_id` for it.
 
 PostgreSQL's `author_name_tokens` (revision 0005) is replaced by this table.
 
@@ -115,21 +117,23 @@ _POSTGRES_UP = (
     # The key order is the answer's order: best first, ties by id.
     "CREATE UNIQUE INDEX ix_author_name_prefixes ON author_name_prefixes "
     "(prefix, works_count DESC, author_id)",
+    # For the trigger's deletes: without it, each one is a scan of the table, and an
+    # ingestion's refresh of works counts updates every author it touched.
+    "CREATE INDEX ix_author_name_prefixes_author ON author_name_prefixes (author_id)",
     """CREATE FUNCTION author_name_prefixes_sync() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'UPDATE'
            AND NEW.search_names IS NOT DISTINCT FROM OLD.search_names
-           AND NEW.works_count IS NOT DISTINCT FROM OLD.works_count
            AND NEW.merged_into_id IS NOT DISTINCT FROM OLD.merged_into_id THEN
+            -- Same words: only the count moves (an ingestion's refresh), no new split.
+            IF NEW.works_count IS DISTINCT FROM OLD.works_count THEN
+                UPDATE author_name_prefixes SET works_count = NEW.works_count
+                WHERE author_id = NEW.id;
+            END IF;
             RETURN NULL;
         END IF;
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            DELETE FROM author_name_prefixes WHERE author_id = OLD.id
-            AND works_count = OLD.works_count AND prefix IN ("""
-    + _postgres_prefixes("OLD").replace(
-        "SELECT DISTINCT left(t.lexeme, n), OLD.works_count, OLD.id", "SELECT left(t.lexeme, n)"
-    )
-    + """);
+            DELETE FROM author_name_prefixes WHERE author_id = OLD.id;
         END IF;
         IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.merged_into_id IS NULL THEN
             INSERT INTO author_name_prefixes (prefix, works_count, author_id) """
