@@ -12,9 +12,9 @@ else stays as it is:
   order they were sent, so records and error positions are exactly those of
   `iter_snapshot`, and the errors file is written by the pipeline as before;
 * at most `IN_FLIGHT` chunks are out at a time, so memory stays bounded on any input;
-* the worker is started with "spawn" and holds only its own ends of two pipes: when the
-  main process dies (even by SIGKILL) its next read ends and it exits, and a killed run
-  resumes exactly as before, since only the main process writes.
+* the worker (`python -m app.ingest.parallel`) talks over its stdin and stdout only: when
+  the main process dies (even by SIGKILL) its next read ends and it exits, and a killed
+  run resumes exactly as before, since only the main process writes.
 
 Small inputs, other formats and one-core machines use `iter_records` directly; the
 pipeline then prepares each record itself, with the same function.
@@ -22,9 +22,10 @@ pipeline then prepares each record itself, with the same function.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import queue
+import subprocess
+import sys
 import threading
 from collections.abc import Generator, Iterator
 from multiprocessing.connection import Connection
@@ -72,16 +73,21 @@ def iter_prepared(
 
 
 def _prepared_in_worker(path: Path, position: ReadPosition | None) -> Iterator[_Result]:
-    ctx = multiprocessing.get_context("spawn")
-    task_out, task_in = ctx.Pipe(duplex=False)
-    result_out, result_in = ctx.Pipe(duplex=False)
-    worker = ctx.Process(
-        target=_work, args=(task_out, result_in), name="bzpeer-ingest-prepare", daemon=True
+    # A fresh interpreter running this module (not multiprocessing's "spawn", which imports
+    # the caller's __main__ again and fails in scripts without a main guard), talking over
+    # its stdin and stdout only: it inherits no other descriptor, and sees EOF when this
+    # process goes, however it goes.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.ingest.parallel"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
-    worker.start()
-    # Only the worker holds these ends now, so each side sees the other go (EOFError).
-    task_out.close()
-    result_in.close()
+    assert worker.stdin is not None
+    assert worker.stdout is not None
+    task_in = Connection(os.dup(worker.stdin.fileno()), readable=False)
+    result_out = Connection(os.dup(worker.stdout.fileno()), writable=False)
+    worker.stdin.close()
+    worker.stdout.close()
     answers: queue.SimpleQueue[list[_Result] | None] = queue.SimpleQueue()
 
     def receive() -> None:
@@ -99,7 +105,7 @@ def _prepared_in_worker(path: Path, position: ReadPosition | None) -> Iterator[_
     def answer() -> list[_Result]:
         got = answers.get()
         if got is None:
-            raise WorkerDied(f"the ingest worker process ended (exit code {worker.exitcode})")
+            raise WorkerDied(f"the ingest worker process ended (exit code {worker.poll()})")
         return got
 
     try:
@@ -123,12 +129,13 @@ def _prepared_in_worker(path: Path, position: ReadPosition | None) -> Iterator[_
                 yield from answer()
     finally:
         task_in.close()  # the worker reads EOF and exits
-        worker.join(timeout=5)
-        if worker.is_alive():
-            worker.terminate()
-            worker.join()
-        result_out.close()
+        try:
+            worker.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
         receiver.join(timeout=5)
+        result_out.close()
 
 
 def _prepare(line: _Line) -> _Result | None:
@@ -155,3 +162,14 @@ def _work(tasks: Connection, results: Connection) -> None:
         # The main process closed its end, died, or is being interrupted with us (Ctrl-C
         # reaches the whole process group): nothing is left to do here.
         return
+
+
+def _serve() -> None:
+    tasks = Connection(os.dup(0), writable=False)
+    results = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # a stray print goes to stderr, never into the answers
+    _work(tasks, results)
+
+
+if __name__ == "__main__":
+    _serve()

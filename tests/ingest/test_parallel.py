@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gzip
 import io
-import multiprocessing
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,10 +55,27 @@ def test_small_inputs_stay_in_this_process(tmp_path: Path) -> None:
     assert got == list(iter_records(path, SourceFormat.SNAPSHOT))
 
 
+def _workers() -> list[int]:
+    """This process's children that run the ingest worker (Linux: read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == os.getpid() and b"app.ingest.parallel" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_consumer_that_stops_early_stops_the_worker(tmp_path: Path) -> None:
     path = _corpus(tmp_path)
     results = parallel.iter_prepared(path, SourceFormat.SNAPSHOT, min_bytes=0)
-    first = next(results)
-    assert first is not None
+    assert next(results) is not None
+    assert len(_workers()) == 1
     results.close()
-    assert not [p for p in multiprocessing.active_children() if p.name.startswith("bzpeer")]
+    assert _workers() == []
