@@ -16,6 +16,7 @@ here rather than in any one domain. The shape of a run:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from collections import Counter
@@ -410,6 +411,19 @@ class Pipeline:
     # --- the run ------------------------------------------------------------------
 
     def run(self, results: Iterable[ParseResult | PreparedWork]) -> RunSummary:
+        # A run keeps a big, growing heap of long-lived objects (the author index), and
+        # CPython's default thresholds traverse all of it in a full collection every few
+        # hundred thousand allocations: 25 times, about 9 s, in a 20k-work run. Young
+        # collections every 100,000 allocations instead of 700 still free cyclic garbage
+        # as it appears; full ones become rare. Restored when the run ends.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(100_000, 50, 100)
+        try:
+            return self._run(results)
+        finally:
+            gc.set_threshold(*thresholds)
+
+    def _run(self, results: Iterable[ParseResult | PreparedWork]) -> RunSummary:
         started = time.perf_counter()
         run_id, checkpoint = self._open_run()
         self.summary.run_id = run_id
