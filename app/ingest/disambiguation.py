@@ -638,6 +638,26 @@ def evaluate(
         if persons >= config.unknown_coauthors_min:
             unknown = persons
 
+    overlap = _overlap(mention, profile, config)
+    total += config._field_points[overlap]
+
+    gap = _year_gap(mention, profile)
+    close = gap is not None and gap <= config.year_slack
+    if gap is not None:
+        total += _year_points(gap, config)
+
+    if orcid_match:
+        total += config.orcid_match
+    return Evidence(
+        author_id, total, None, grade, shared, overlap, gap, close, orcid_match, weight, unknown
+    )
+
+
+def _overlap(
+    mention: Mention, profile: AuthorProfile, config: DisambiguationConfig
+) -> FieldOverlap:
+    """How the fields meet; a category picked up through a few cross-lists only counts as
+    the archive (`field_category_share`)."""
     overlap = _field_overlap(mention._fields, profile._fields)
     if (
         overlap is FieldOverlap.CATEGORY
@@ -645,26 +665,23 @@ def evaluate(
         and profile.works_count > 0
         and not _category_share_reached(mention, profile, config)
     ):
-        overlap = FieldOverlap.ARCHIVE
-    total += config._field_points[overlap]
+        return FieldOverlap.ARCHIVE
+    return overlap
 
-    gap: int | None = None
-    close = False
+
+def _year_gap(mention: Mention, profile: AuthorProfile) -> int | None:
+    """Years outside the record's active span; None when either side has no year."""
     year = mention.year
-    if year is not None and profile.first_year is not None and profile.last_year is not None:
-        gap = max(profile.first_year - year, year - profile.last_year, 0)
-        close = gap <= config.year_slack
-        if close:
-            total += config.year_within
-        else:
-            late = config.year_within - config.year_penalty_per_year * (gap - config.year_slack)
-            total += max(config.year_floor, late)
+    if year is None or profile.first_year is None or profile.last_year is None:
+        return None
+    return max(profile.first_year - year, year - profile.last_year, 0)
 
-    if orcid_match:
-        total += config.orcid_match
-    return Evidence(
-        author_id, total, None, grade, shared, overlap, gap, close, orcid_match, weight, unknown
-    )
+
+def _year_points(gap: int, config: DisambiguationConfig) -> float:
+    if gap <= config.year_slack:
+        return config.year_within
+    late = config.year_within - config.year_penalty_per_year * (gap - config.year_slack)
+    return max(config.year_floor, late)
 
 
 def _category_share_reached(
@@ -788,7 +805,6 @@ def decide(
     mention_keys = mention.coauthor_keys
     mention_ids = mention.coauthor_ids
     mention_orcid = mention.orcid
-    year = mention.year
     best_id: int | None = None
     best_total = 0.0
     for profile in candidates:
@@ -837,22 +853,10 @@ def decide(
                 bound += config.orcid_match
             if bound < threshold:
                 continue
-        overlap = _field_overlap(mention._fields, profile._fields)
-        if (
-            overlap is FieldOverlap.CATEGORY
-            and config.field_category_share > 0.0
-            and profile.works_count > 0
-            and not _category_share_reached(mention, profile, config)
-        ):
-            overlap = FieldOverlap.ARCHIVE
-        total += config._field_points[overlap]
-        if year is not None and profile.first_year is not None and profile.last_year is not None:
-            gap = max(profile.first_year - year, year - profile.last_year, 0)
-            if gap <= config.year_slack:
-                total += config.year_within
-            else:
-                late = config.year_within - config.year_penalty_per_year * (gap - config.year_slack)
-                total += max(config.year_floor, late)
+        total += config._field_points[_overlap(mention, profile, config)]
+        gap = _year_gap(mention, profile)
+        if gap is not None:
+            total += _year_points(gap, config)
         if orcid_match:
             total += config.orcid_match
         if total < threshold:
