@@ -128,6 +128,20 @@ def lua_script(path: Path, paths: Sequence[str], *, delay_ms: float | None = Non
     return path
 
 
+def measured_wrk(
+    base: str, script: Path, options: Options, console: Console, *, seconds: int | None = None
+) -> WrkResult:
+    """A measured run with the benchmark's connections and threads."""
+    return run_wrk(
+        base,
+        script,
+        seconds=seconds or options.seconds,
+        connections=options.connections,
+        threads=options.threads,
+        console=console,
+    )
+
+
 def run_wrk(
     base: str,
     script: Path,
@@ -328,14 +342,7 @@ def measure_backend(
     def wrk(base: str, script: Path) -> WrkResult:
         # A short warm-up fills page caches and connection pools before the measured run.
         run_wrk(base, script, seconds=2, connections=4, threads=1, console=console)
-        return run_wrk(
-            base,
-            script,
-            seconds=options.seconds,
-            connections=options.connections,
-            threads=options.threads,
-            console=console,
-        )
+        return measured_wrk(base, script, options, console)
 
     with (
         server(ds_argv, f"{ds_base}/-/versions.json", work / f"datasette-{tag}.log", {}),
@@ -386,14 +393,7 @@ def paced_row(
         paths,
         delay_ms=delay_ms,
     )
-    result = run_wrk(
-        base,
-        script,
-        seconds=options.seconds,
-        connections=options.connections,
-        threads=options.threads,
-        console=console,
-    )
+    result = measured_wrk(base, script, options, console)
     label = f"{measured.endpoint} paced at {rate:,.0f} req/s"
     return Row(backend, label, "bzpeer", result, None)
 
@@ -430,14 +430,7 @@ def load_run(
     with server(argv, f"{base}/readyz", work / "bzpeer-load.log", bzpeer_env(url)) as pid:
         run_wrk(base, script, seconds=5, connections=connections, threads=1, console=console)
         rss_start = process_tree_rss_mib(pid)
-        result = run_wrk(
-            base,
-            script,
-            seconds=seconds,
-            connections=connections,
-            threads=options.threads,
-            console=console,
-        )
+        result = measured_wrk(base, script, options, console, seconds=seconds)
         rss_end = process_tree_rss_mib(pid)
     console.print(
         f"load: {seconds} s of GET /v1/authors/{{id}} at a target of {rate:.0f} req/s: "
