@@ -26,11 +26,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, TypeVar
 
 from app.ingest.names import ascii_fold, given_compatible, name_key
 from app.ingest.records import ParsedName
@@ -40,6 +40,7 @@ __all__ = [
     "ALGORITHM_VERSION",
     "DEFAULT_CONFIG",
     "AuthorProfile",
+    "CandidateBlock",
     "CreateNew",
     "Decision",
     "DisambiguationConfig",
@@ -59,6 +60,8 @@ __all__ = [
 # Bump when a change to the rules or default weights can change decisions, so runs record
 # which rules filed their authorships.
 ALGORITHM_VERSION: Final = "disambiguation-2"
+
+_V = TypeVar("_V")
 
 _NON_ALNUM: Final = re.compile(r"[^a-z0-9]+")
 # The same tokenisation as `app.ingest.names.given_compatible`, so the grade below and the
@@ -865,6 +868,238 @@ def decide(
         if best_id is None or total > best_total or (total == best_total and author_id < best_id):
             best_id, best_total = author_id, total
     return best_id
+
+
+# --- candidate blocks: only the records that could still be chosen ---------------------
+
+
+class CandidateBlock:
+    """The author records sharing one name key, indexed so that `decide` need not score
+    every one of them.
+
+    A common key ("wang:y") gathers thousands of records on a large corpus, and scoring
+    each of them for every mention made ingestion slow down as the corpus grew. Most can
+    never be chosen: with no shared coauthor and no ORCID in common, a record earns its name
+    points plus at most what field and time add (`DisambiguationConfig._tail_max`), and
+    `decide` passes over it when that bound stays below the threshold. `contenders` returns
+    only the records that escape that test: those sharing a coauthor key or id with the
+    mention, holding its ORCID, or having a given-name variant whose grade is enough on its
+    own. `decide` over the contenders gives exactly the decision it gives over the whole
+    block (a property test checks it), because every record left out is one that `decide`
+    skips at the bound.
+
+    Small blocks are scanned whole: below `indexed_from` records, the index costs more
+    than it saves, and most blocks are small.
+    """
+
+    __slots__ = (
+        "_by_coauthor_id",
+        "_by_coauthor_key",
+        "_by_orcid",
+        "_by_variant",
+        "_profiles",
+        "_winning",
+        "_winning_for",
+        "indexed_from",
+    )
+
+    def __init__(self, profiles: Iterable[AuthorProfile] = (), *, indexed_from: int = 8) -> None:
+        self._profiles: dict[int, AuthorProfile] = {}
+        # The indexes exist only once the block reaches `indexed_from` records (None before).
+        # Postings hold one author id as a plain int, several as a set: most coauthor keys
+        # of a block belong to one record, and a one-element set costs eight times the
+        # memory (the index is most of what a large corpus adds to the author index).
+        self._by_coauthor_key: dict[str, int | set[int]] | None = None
+        self._by_coauthor_id: dict[int, int | set[int]] = {}
+        self._by_orcid: dict[str, set[int]] = {}
+        self._by_variant: dict[str, set[int]] = {}
+        # Memo: mention given name -> the block's variants whose grade alone can win, kept
+        # current as variants are added, for the config it was computed with.
+        self._winning: dict[str, list[str]] = {}
+        self._winning_for: DisambiguationConfig | None = None
+        self.indexed_from = indexed_from
+        for profile in profiles:
+            self.put(profile)
+
+    def __len__(self) -> int:
+        return len(self._profiles)
+
+    def __iter__(self) -> Iterator[AuthorProfile]:
+        return iter(self._profiles.values())
+
+    def get(self, author_id: int) -> AuthorProfile | None:
+        return self._profiles.get(author_id)
+
+    def put(self, profile: AuthorProfile) -> None:
+        """Add a record, or replace the one with the same author id."""
+        author_id = profile.author_id
+        old = self._profiles.get(author_id)
+        self._profiles[author_id] = profile
+        if self._by_coauthor_key is None:
+            if len(self._profiles) >= self.indexed_from:
+                self._build_index()
+            return
+        if old is None:
+            self._index(
+                author_id,
+                profile.coauthor_keys,
+                profile.coauthor_ids,
+                profile.given_variants,
+                profile.orcid,
+            )
+            return
+        # `update_profile` keeps a set as it was unless the mention adds to it; only the
+        # difference is indexed (and anything a replacement dropped is unindexed).
+        keys: frozenset[str] = frozenset()
+        ids: frozenset[int] = frozenset()
+        variants: frozenset[str] = frozenset()
+        if profile.coauthor_keys is not old.coauthor_keys:
+            keys = profile.coauthor_keys - old.coauthor_keys
+            for key in old.coauthor_keys - profile.coauthor_keys:
+                _unpost(self._by_coauthor_key, key, author_id)
+        if profile.coauthor_ids is not old.coauthor_ids:
+            ids = profile.coauthor_ids - old.coauthor_ids
+            for coauthor_id in old.coauthor_ids - profile.coauthor_ids:
+                _unpost(self._by_coauthor_id, coauthor_id, author_id)
+        if profile.given_variants is not old.given_variants:
+            variants = profile.given_variants - old.given_variants
+            for variant in old.given_variants - profile.given_variants:
+                # An emptied entry stays: the winning-variant memo refers to it.
+                self._by_variant[variant].discard(author_id)
+        orcid = profile.orcid
+        if orcid == old.orcid:
+            orcid = None  # indexed already
+        elif old.orcid:
+            self._by_orcid[old.orcid].discard(author_id)
+        self._index(author_id, keys, ids, variants, orcid)
+
+    def contenders(
+        self, mention: Mention, config: DisambiguationConfig = DEFAULT_CONFIG
+    ) -> list[AuthorProfile]:
+        """The records `decide(mention, ...)` could choose: a superset, never fewer."""
+        by_key = self._by_coauthor_key
+        tail = config._tail_max
+        if by_key is None or tail is None or mention.name.is_collaboration:
+            return list(self._profiles.values())
+        name_points = config._name_points
+        threshold = config.match_threshold
+        if name_points[NameMatch.UNKNOWN] + tail[0] + tail[1] >= threshold:
+            # Records with no given name at all could win on field and time: scan them all.
+            return list(self._profiles.values())
+        found: set[int] = set()
+        for key in mention.coauthor_keys:
+            held = by_key.get(key)
+            if held is None:
+                continue
+            if isinstance(held, int):
+                found.add(held)
+            else:
+                found |= held
+        if mention.coauthor_ids:
+            by_id = self._by_coauthor_id
+            for coauthor_id in mention.coauthor_ids:
+                held = by_id.get(coauthor_id)
+                if held is None:
+                    continue
+                if isinstance(held, int):
+                    found.add(held)
+                else:
+                    found |= held
+        if mention.orcid:
+            hit = self._by_orcid.get(mention.orcid)
+            if hit:
+                found |= hit
+        by_variant = self._by_variant
+        for variant in self._winning_variants(mention.name.given, config):
+            found |= by_variant[variant]
+        profiles = self._profiles
+        return [profiles[author_id] for author_id in found]
+
+    # -- the index ------------------------------------------------------------------
+
+    def _build_index(self) -> None:
+        self._by_coauthor_key = {}
+        for author_id, profile in self._profiles.items():
+            self._index(
+                author_id,
+                profile.coauthor_keys,
+                profile.coauthor_ids,
+                profile.given_variants,
+                profile.orcid,
+            )
+
+    def _index(
+        self,
+        author_id: int,
+        keys: frozenset[str],
+        ids: frozenset[int],
+        variants: frozenset[str],
+        orcid: str | None,
+    ) -> None:
+        by_key = self._by_coauthor_key
+        assert by_key is not None
+        for key in keys:
+            _post(by_key, key, author_id)
+        by_id = self._by_coauthor_id
+        for coauthor_id in ids:
+            _post(by_id, coauthor_id, author_id)
+        if orcid:
+            self._by_orcid.setdefault(orcid, set()).add(author_id)
+        by_variant = self._by_variant
+        for variant in variants:
+            holders = by_variant.get(variant)
+            if holders is not None:
+                holders.add(author_id)
+                continue
+            by_variant[variant] = {author_id}
+            config = self._winning_for
+            if config is not None:
+                for given, winning in self._winning.items():
+                    if _wins_on_name(given, variant, config):
+                        winning.append(variant)
+
+    def _winning_variants(self, given: str, config: DisambiguationConfig) -> list[str]:
+        if self._winning_for is not config:
+            self._winning = {}
+            self._winning_for = config
+        winning = self._winning.get(given)
+        if winning is None:
+            winning = [v for v in self._by_variant if _wins_on_name(given, v, config)]
+            self._winning[given] = winning
+        return winning
+
+
+def _post(index: dict[_V, int | set[int]], value: _V, author_id: int) -> None:
+    held = index.get(value)
+    if held is None:
+        index[value] = author_id
+    elif isinstance(held, int):
+        if held != author_id:
+            index[value] = {held, author_id}
+    else:
+        held.add(author_id)
+
+
+def _unpost(index: dict[_V, int | set[int]], value: _V, author_id: int) -> None:
+    held = index.get(value)
+    if held is None:
+        return
+    if isinstance(held, int):
+        if held == author_id:
+            del index[value]
+    else:
+        held.discard(author_id)
+
+
+def _wins_on_name(given: str, variant: str, config: DisambiguationConfig) -> bool:
+    """Can a record with this variant reach the threshold on name, field and time alone?
+    The same test, in the same float operations, as `decide`'s bound."""
+    grade = _given_grade(given, variant)
+    if grade is NameMatch.CONFLICT:
+        return False
+    tail = config._tail_max
+    assert tail is not None
+    return not config._name_points[grade] + tail[0] + tail[1] < config.match_threshold
 
 
 # --- keeping profiles current within a batch -------------------------------------------

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, Final, NamedTuple, TextIO
 
 import orjson
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
@@ -33,6 +33,7 @@ from app.core.settings import Settings
 from app.ingest import bulk
 from app.ingest.disambiguation import (
     AuthorProfile,
+    CandidateBlock,
     Mention,
     decide,
     mentions_for_work,
@@ -242,12 +243,12 @@ class AuthorIndex:
     with the data, as the product allows)."""
 
     def __init__(self) -> None:
-        self.by_key: dict[str, list[AuthorProfile]] = {}
+        self.by_key: dict[str, CandidateBlock] = {}
 
     def load(self, connection: Connection, keys: set[str]) -> None:
         missing = [k for k in keys if k not in self.by_key]
         for k in missing:
-            self.by_key[k] = []
+            self.by_key[k] = CandidateBlock()
         for start in range(0, len(missing), 500):
             self._load_chunk(connection, missing[start : start + 500])
 
@@ -305,7 +306,7 @@ class AuthorIndex:
             given = frozenset(
                 g for g in (_given_of(v, r.family_name) for v in variants.get(r.id, ())) if g
             )
-            self.by_key[r.name_key].append(
+            self.by_key[r.name_key].put(
                 AuthorProfile(
                     author_id=r.id,
                     family=r.family_name,
@@ -324,12 +325,17 @@ class AuthorIndex:
             )
 
     def replace(self, key: str, profile: AuthorProfile) -> None:
-        profiles = self.by_key.setdefault(key, [])
-        for i, existing in enumerate(profiles):
-            if existing.author_id == profile.author_id:
-                profiles[i] = profile
-                return
-        profiles.append(profile)
+        block = self.by_key.get(key)
+        if block is None:
+            block = self.by_key[key] = CandidateBlock()
+        block.put(profile)
+
+    def block(self, key: str) -> CandidateBlock:
+        return self.by_key.get(key) or _EMPTY_BLOCK
+
+
+# What `AuthorIndex.block` answers for a key it holds nothing for; only ever read.
+_EMPTY_BLOCK: Final = CandidateBlock()
 
 
 def _given_of(variant: str, family: str) -> str:
@@ -815,11 +821,12 @@ class Pipeline:
                     out.authorship_institutions.append((work_id, position, institution_id))
 
     def _resolve(self, out: _Batch, mention: Mention, exclude: set[int] | None = None) -> int:
-        candidates = self.index.by_key.get(mention.key, [])
+        block = self.index.block(mention.key)
+        candidates = block.contenders(mention)
         if exclude:
             candidates = [c for c in candidates if c.author_id not in exclude]
         # `decide` is `resolve` without the evidence of the losing candidates, which a run
-        # never reports.
+        # never reports; over the block's contenders it decides as over the whole block.
         matched = decide(mention, candidates)
         if matched is None:
             author_id = self._new_id("authors")
@@ -855,15 +862,15 @@ class Pipeline:
             self._replayed_new.add(author_id)
             self.summary.authors_created += 1
             return author_id
-        profile = next(p for p in candidates if p.author_id == matched)
+        profile = block.get(matched)
+        assert profile is not None
         self.index.replace(mention.key, update_profile(profile, mention))
         self.summary.authors_matched += 1
         return matched
 
     def _remember(self, mention: Mention, author_id: int) -> None:
         """Fold a mention already filed under `author_id` into the in-memory profiles."""
-        profiles = self.index.by_key.get(mention.key, [])
-        current = next((p for p in profiles if p.author_id == author_id), None)
+        current = self.index.block(mention.key).get(author_id)
         created_by_this_run = author_id > self.author_id_floor
         if created_by_this_run and author_id not in self._replayed_new:
             # Its first mention in this run created it; the row read back from the

@@ -20,6 +20,7 @@ from app.core.settings import Settings
 from app.ingest.disambiguation import (
     DEFAULT_CONFIG,
     AuthorProfile,
+    CandidateBlock,
     CreateNew,
     Decision,
     DisambiguationConfig,
@@ -997,3 +998,76 @@ def test_decide_on_the_worked_examples() -> None:
         mention("Wei", "Sun", ["hep-th"], 2018),
     ):
         assert decide(m, candidates) == matched(resolve(m, candidates))
+
+
+# --- candidate blocks: decide over the contenders is decide over the block -------------
+
+# Givens that reach every grade against each other, so the name-alone path is exercised.
+block_givens = st.sampled_from(["Maosong", "M.", "Mingyu", "M. S.", "Maosong S.", "Mao-Song", ""])
+
+
+@st.composite
+def block_profiles(draw: st.DrawFn) -> list[AuthorProfile]:
+    records = draw(rich_profiles())
+    return [
+        dataclasses.replace(
+            record,
+            given_variants=draw(st.frozensets(block_givens.filter(bool), max_size=3)),
+        )
+        for record in records
+    ]
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@given(rich_mentions(), block_profiles(), configs, st.sampled_from([0, 3, 32]))
+def test_decide_over_the_contenders_is_decide_over_the_block(
+    m: Mention, records: list[AuthorProfile], config: DisambiguationConfig, indexed_from: int
+) -> None:
+    block = CandidateBlock(records, indexed_from=indexed_from)
+    contenders = block.contenders(m, config)
+    assert {p.author_id for p in contenders} <= {p.author_id for p in records}
+    assert decide(m, contenders, config) == decide(m, records, config)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rich_mentions(), min_size=1, max_size=30), configs, st.sampled_from([0, 4]))
+def test_a_block_kept_current_decides_as_a_list_kept_current(
+    stream: list[Mention], config: DisambiguationConfig, indexed_from: int
+) -> None:
+    """The pipeline's use: each mention is decided, then folded into the record it went
+    to (or a new one). Indexes updated on the way must agree with a plain list throughout."""
+    block = CandidateBlock(indexed_from=indexed_from)
+    plain: dict[int, AuthorProfile] = {}
+    for m in stream:
+        expected = decide(m, list(plain.values()), config)
+        assert decide(m, block.contenders(m, config), config) == expected
+        if expected is None:
+            grown = profile_from_mention(len(plain) + 100, m)
+        else:
+            grown = update_profile(plain[expected], m)
+        plain[grown.author_id] = grown
+        block.put(grown)
+        assert block.get(grown.author_id) is grown
+    assert len(block) == len(plain)
+
+
+def test_contenders_leave_out_records_that_cannot_reach_the_threshold() -> None:
+    """ "M. Sun" with coauthor liu:z: only the record that knows liu:z can still win; the
+    twenty namesakes with no coauthor in common are never scored."""
+    namesakes = [
+        profile(100 + n, "Sun", "Mingyu", categories={"cs.CV": 3}, years=(2016, 2020))
+        for n in range(20)
+    ]
+    block = CandidateBlock([MAOSONG, MINGYU, *namesakes], indexed_from=8)
+    initials = mention("M.", "Sun", ["cs.CL"], 2015, ["liu:z"])
+    assert [p.author_id for p in block.contenders(initials)] == [MAOSONG.author_id]
+    assert decide(initials, block.contenders(initials)) == MAOSONG.author_id
+    # A full first name can match on name and field alone: every "Mingyu" stays in.
+    spelled = mention("Mingyu", "Sun", ["cs.CV"], 2018)
+    assert {p.author_id for p in block.contenders(spelled)} == {
+        MINGYU.author_id,
+        *(p.author_id for p in namesakes),
+    }
+    # Below `indexed_from`, the block is scanned whole.
+    small = CandidateBlock([MAOSONG, MINGYU])
+    assert len(small.contenders(initials)) == 2
