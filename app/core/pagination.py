@@ -33,6 +33,14 @@ RowT = TypeVar("RowT")
 
 class Meta(BaseModel):
     count: int = Field(description="Number of results matching the query, over all pages.")
+    count_is_exact: bool = Field(
+        default=True,
+        description=(
+            "False when `count` is an estimate: a full-text search (`q`) counts its matches "
+            "exactly up to 1,000 and estimates larger totals (never below 1,001, typically "
+            "within a few percent)."
+        ),
+    )
     per_page: int
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page."

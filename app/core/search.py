@@ -18,15 +18,17 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
+    CursorResult,
+    Executable,
     Integer,
     Select,
     Text,
@@ -161,19 +163,21 @@ def _tsquery(words: list[str], *, prefix_last: bool) -> str:
 
 # How many of the newest matches are ranked by relevance. Ranking reads each candidate's
 # term statistics (BM25 on SQLite, the stored tsvector on PostgreSQL), so its cost grows
-# with the window, not with the corpus; 1,000 keeps a word found in most works within a few
-# milliseconds of ranking. Matches older than the window follow it, newest first.
+# with the window, not with the corpus. Matches older than the window follow it, newest
+# first.
 RANK_WINDOW = 500
 # SQLite's bm25() first counts every match of each query word (for its IDF), a cost that
 # grows with the matches: above this many, the window is ordered by a static rank instead,
 # works with every query word in the title first, each group newest first.
 BM25_MAX_MATCHES = 50_000
-# Counts are exact up to here (the depth relevance paging reaches, `decode_offset`) and
-# estimated above it: an exact count of a word found in 700,000 works is a walk of 700,000
-# index entries, which no per-request budget at a million works allows.
-COUNT_EXACT_UP_TO = 10_000
+# Counts are exact up to here and estimated above it (`meta.count_is_exact` is false then),
+# as Elasticsearch's `track_total_hits` and Semantic Scholar's `total` do. Counting the
+# newest 1,001 matches reads a tenth of the index entries that 10,001 did, which was most
+# of a search's database time at a million works.
+COUNT_EXACT_UP_TO = 1_000  # at least RANK_WINDOW: see ranked_work_ids
 # Matches counted when estimating (SQLite), spread over `_SAMPLE_SLICES` id ranges: about
-# 2% error, and no slower than the exact count of a rare word.
+# 2% error, and no slower than the exact count of a rare word. When a sample would count
+# nearly all of the rest, the rest is counted instead and the count is exact.
 _SAMPLE_MATCHES = 2000
 _SAMPLE_SLICES = 16
 # Title words weigh 2.5 times abstract words: ts_rank's default A/B weights on PostgreSQL,
@@ -202,6 +206,28 @@ _BEST_OF_PREFIX = (
 )
 
 
+def _match_id(dialect: str) -> ColumnElement[int]:
+    return _WORKS_FTS.c.rowid if dialect == "sqlite" else _WORKS_SEARCH.c.work_id
+
+
+def _tsquery_param() -> ColumnElement[Any]:
+    return func.to_tsquery("english", bindparam("works_tsq", type_=Text))
+
+
+def _matches(dialect: str, filters: Sequence[ColumnElement[bool]], *columns: Any) -> _Select:
+    """`columns` of the live works matching the query bound as `WorkSearch.params`, joined
+    to `works` only when `filters` (conditions on its columns) need it: the index alone
+    holds live works only."""
+    if dialect == "sqlite":
+        stmt = select(*columns).select_from(_WORKS_FTS).where(text("works_fts MATCH :works_q"))
+    else:
+        vector = _WORKS_SEARCH.c.search_vector
+        stmt = select(*columns).select_from(_WORKS_SEARCH).where(vector.op("@@")(_tsquery_param()))
+    if filters:
+        stmt = stmt.join(Work, Work.id == _match_id(dialect)).where(*filters)
+    return stmt
+
+
 @dataclass(frozen=True)
 class WorkSearch:
     """A works query as the index of `dialect` reads it."""
@@ -210,36 +236,22 @@ class WorkSearch:
     words: tuple[str, ...]
 
     @property
-    def _fts(self) -> str:
-        return _fts5_query(list(self.words), prefix_last=False)
-
-    def _tsquery(self) -> ColumnElement[Any]:
-        return func.to_tsquery("english", _tsquery(list(self.words), prefix_last=False))
+    def params(self) -> dict[str, str]:
+        """The query, for the statements' bound parameter: they do not embed it, so the
+        ones without filters are built once (`_statement`)."""
+        if self.dialect == "sqlite":
+            return {"works_q": _fts5_query(list(self.words), prefix_last=False)}
+        return {"works_tsq": _tsquery(list(self.words), prefix_last=False)}
 
     @property
     def _id(self) -> ColumnElement[int]:
-        if self.dialect == "sqlite":
-            return _WORKS_FTS.c.rowid
-        return _WORKS_SEARCH.c.work_id
+        return _match_id(self.dialect)
 
-    def matches(self, filters: Sequence[ColumnElement[bool]], *columns: Any) -> Select[Any]:
-        """`columns` of the live works matching, joined to `works` only when `filters`
-        (conditions on its columns) need it: the index alone holds live works only."""
-        if self.dialect == "sqlite":
-            match = text("works_fts MATCH :works_q").bindparams(
-                bindparam("works_q", self._fts, unique=True)
-            )
-            stmt = select(*columns).select_from(_WORKS_FTS).where(match)
-        else:
-            vector = _WORKS_SEARCH.c.search_vector
-            stmt = (
-                select(*columns).select_from(_WORKS_SEARCH).where(vector.op("@@")(self._tsquery()))
-            )
-        if filters:
-            stmt = stmt.join(Work, Work.id == self._id).where(*filters)
-        return stmt
+    def matches(self, filters: Sequence[ColumnElement[bool]], *columns: Any) -> _Select:
+        """`columns` of the live works matching, the query bound (see `_matches`)."""
+        return _matches(self.dialect, filters, *columns).params(self.params)
 
-    def work_ids(self) -> Select[Any]:
+    def work_ids(self) -> _Select:
         """The ids of the matching works, for `Work.id.in_()` under another sort order."""
         return self.matches((), self._id)
 
@@ -255,119 +267,92 @@ def _fixed(n: int) -> Any:
     return literal_column(str(int(n)))
 
 
-def ranked_work_ids(
-    session: Session,
-    search: WorkSearch,
-    filters: Sequence[ColumnElement[bool]],
-    offset: int,
-    limit: int,
-    *,
-    matches: int,
-) -> list[int]:
-    """Ids at `offset` in relevance order: the `RANK_WINDOW` newest matches best first,
-    then the older matches newest first. A total order, so offset paging neither skips
-    nor repeats a work. `matches` is the count (`count_works`)."""
-    # Every match is in the window up to its size, so the count sizes it without reading it.
-    window_size = min(matches, RANK_WINDOW)
-    page: list[int] = []
-    if offset < window_size:
-        page = _ranked_window(session, search, filters, matches, offset, limit)
-    if window_size < RANK_WINDOW or len(page) == limit:
-        return page
-    oldest_ranked = session.scalar(
-        search.matches(filters, search._id)
-        .order_by(search._id.desc())
-        .offset(_fixed(RANK_WINDOW - 1))
-        .limit(_fixed(1))
-    )
-    if oldest_ranked is None:
-        return page
-    older = (
-        search.matches(filters, search._id)
-        .where(search._id < oldest_ranked)
-        .order_by(search._id.desc())
-        .offset(_fixed(max(0, offset - RANK_WINDOW)))
-        .limit(_fixed(limit - len(page)))
-    )
-    return page + list(session.scalars(older))
+_Builder = Callable[..., Executable]
+_Select = Select[*tuple[Any, ...]]
 
 
-def _ranked_window(
-    session: Session,
-    search: WorkSearch,
-    filters: Sequence[ColumnElement[bool]],
-    matches: int,
-    offset: int,
-    limit: int,
-) -> list[int]:
-    """Ids `offset` to `offset + limit` of the window in relevance order: only the page
-    leaves the database, not the whole window."""
-    if search.dialect == "sqlite" and matches > BM25_MAX_MATCHES:
-        newest_ids = list(
-            session.scalars(
-                search.matches(filters, search._id)
-                .order_by(search._id.desc())
-                .limit(_fixed(RANK_WINDOW))
-            )
-        )
-        if not newest_ids:
-            return []
-        in_title = " ".join(f"title_plain : {phrase}" for phrase in search._fts.split(" "))
-        titled = set(
-            session.scalars(
-                select(_WORKS_FTS.c.rowid).where(
-                    text("works_fts MATCH :title_q").bindparams(title_q=in_title),
-                    _WORKS_FTS.c.rowid >= min(newest_ids),
-                )
-            )
-        )
-        ordered = [i for i in newest_ids if i in titled] + [
-            i for i in newest_ids if i not in titled
-        ]
-        return ordered[offset : offset + limit]
-    if search.dialect == "sqlite":
-        # bm25() runs in the FTS5 cursor's own query, and only for the rows the LIMIT lets
-        # through: FTS5 returns rowids in descending order natively, without a sort.
-        score = func.bm25(literal_column("works_fts"), _TITLE_WEIGHT, 1.0)
-        newest = (
-            search.matches(filters, search._id.label("id"), score.label("score"))
-            .order_by(search._id.desc())
-            .limit(_fixed(RANK_WINDOW))
-            .subquery("newest")
-        )
-        ranked = select(newest.c.id).order_by(newest.c.score, newest.c.id)
-    else:
-        # ts_rank outside the limited subquery, so it reads the window's vectors only.
-        vector = _WORKS_SEARCH.c.search_vector
-        newest = (
-            search.matches(filters, search._id.label("id"), vector.label("vector"))
-            .order_by(search._id.desc())
-            .limit(_fixed(RANK_WINDOW))
-            .subquery("newest")
-        )
-        rank = func.ts_rank(newest.c.vector, search._tsquery(), literal(1))
-        ranked = select(newest.c.id).order_by(rank.desc(), newest.c.id)
-    return list(session.scalars(ranked.offset(_fixed(offset)).limit(_fixed(limit))))
+def _statement(
+    build: _Builder, search: WorkSearch, filters: Sequence[ColumnElement[bool]], *sizes: int
+) -> Executable:
+    """`build(dialect, filters, *sizes)`, made once per dialect and sizes when there are no
+    filters (a plain `?q=`, the common search): constructing the four to six statements of
+    a search cost more CPU than the database took to run most of them. Sizes are passed
+    in, not read from the module inside, so that tests can lower the bounds."""
+    if filters:
+        return build(search.dialect, filters, *sizes)
+    return _built_once(build, search.dialect, *sizes)
+
+
+@functools.lru_cache(maxsize=64)
+def _built_once(build: _Builder, dialect: str, *sizes: int) -> Executable:
+    return build(dialect, (), *sizes)
+
+
+def _run(
+    session: Session, stmt: Executable, search: WorkSearch, **values: Any
+) -> CursorResult[*tuple[Any, ...]]:
+    # On the connection: these skip the ORM's per-statement bookkeeping.
+    return session.connection().execute(stmt, {**search.params, **values})
+
+
+class MatchCount(NamedTuple):
+    value: int
+    exact: bool
 
 
 def count_works(
     session: Session, search: WorkSearch, filters: Sequence[ColumnElement[bool]]
-) -> int:
+) -> MatchCount:
     """Matches, exact up to `COUNT_EXACT_UP_TO`, estimated (never below it) above."""
-    newest_first = search.matches(filters, search._id.label("id"))
+    stmt = _statement(_newest_count, search, filters, COUNT_EXACT_UP_TO + 1)
+    counted, oldest = _run(session, stmt, search).one()
+    if counted <= COUNT_EXACT_UP_TO:
+        return MatchCount(int(counted), exact=True)
     if search.dialect == "sqlite":
+        return _sampled_count(session, search, filters, int(counted), int(oldest))
+    return MatchCount(max(int(counted), _planner_count(session, search, filters)), exact=False)
+
+
+def _newest_count(dialect: str, filters: Sequence[ColumnElement[bool]], limit: int) -> _Select:
+    """How many of the first `limit` matches there are, and the oldest of them."""
+    ident = _match_id(dialect)
+    first = _matches(dialect, filters, ident.label("id"))
+    if dialect == "sqlite":
         # Free in FTS5 (doclists read backwards), and the oldest of them sizes the sample.
         # PostgreSQL would have to sort every match for it: it stops at the limit instead.
-        newest_first = newest_first.order_by(search._id.desc())
-    newest = newest_first.limit(_fixed(COUNT_EXACT_UP_TO + 1)).subquery("newest")
-    counted, oldest = session.execute(select(func.count(), func.min(newest.c.id))).one()
-    if counted <= COUNT_EXACT_UP_TO:
-        return int(counted)
-    if search.dialect == "sqlite":
-        estimate = _sampled_count(session, search, filters, int(counted), int(oldest))
-    else:
-        estimate = _planner_count(session, search, filters)
-    return max(int(counted), estimate)
+        first = first.order_by(ident.desc())
+    newest = first.limit(_fixed(limit)).subquery("newest")
+    return select(func.count(), func.min(newest.c.id))
+
+
+def _id_range(dialect: str, filters: Sequence[ColumnElement[bool]]) -> _Select:
+    # Two subqueries: SQLite answers a lone min() or max() from the primary key, but scans
+    # the table for both in one.
+    return select(
+        select(func.min(Work.id)).scalar_subquery(), select(func.max(Work.id)).scalar_subquery()
+    )
+
+
+def _older_count(dialect: str, filters: Sequence[ColumnElement[bool]]) -> _Select:
+    return _matches(dialect, filters, func.count()).where(
+        _match_id(dialect) < bindparam("below", type_=BigInteger)
+    )
+
+
+def _sliced_count(dialect: str, filters: Sequence[ColumnElement[bool]], slices: int) -> _Select:
+    """Matches in `slices` id ranges [low{i}, high{i}), summed in one statement: compiling
+    and running sixteen cost more than the counting itself."""
+    ident = _match_id(dialect)
+    counts = [
+        _matches(dialect, filters, func.count())
+        .where(
+            ident >= bindparam(f"low{i}", type_=BigInteger),
+            ident < bindparam(f"high{i}", type_=BigInteger),
+        )
+        .scalar_subquery()
+        for i in range(slices)
+    ]
+    return select(functools.reduce(operator.add, counts))
 
 
 def _sampled_count(
@@ -376,33 +361,30 @@ def _sampled_count(
     filters: Sequence[ColumnElement[bool]],
     counted: int,
     oldest: int,
-) -> int:
+) -> MatchCount:
     """`counted` newest matches (exact) plus the older ones, counted in evenly spread id
     slices and scaled up. The slices cover the whole id range, so a word that is frequent
     in recent works only is not extrapolated from the recent density."""
-    # Two statements: SQLite answers a lone min() or max() from the primary key, but scans
-    # the table for both in one.
-    first = session.scalar(select(func.min(Work.id))) or oldest
-    last = session.scalar(select(func.max(Work.id))) or oldest
+    first, last = _run(session, _statement(_id_range, search, ()), search).one()
+    first, last = first or oldest, last or oldest
     span = oldest - first
     if span <= 0:
-        return counted
+        return MatchCount(counted, exact=True)
     density = counted / max(1, last - oldest + 1)
     fraction = _SAMPLE_MATCHES / max(1.0, density * span)
     if fraction >= 1:
-        older = search.matches(filters, func.count()).where(search._id < oldest)
-        return counted + (session.scalar(older) or 0)
+        older = _run(session, _statement(_older_count, search, filters), search, below=oldest)
+        return MatchCount(counted + (older.scalar() or 0), exact=True)
     width = max(1, int(span * fraction / _SAMPLE_SLICES))
     step = span / _SAMPLE_SLICES
-    slices = []
+    bounds: dict[str, int] = {}
     for i in range(_SAMPLE_SLICES):
         low = first + int(i * step)
-        high = min(oldest, low + width)
-        in_slice = search.matches(filters, func.count()).where(search._id >= low, search._id < high)
-        slices.append(in_slice.scalar_subquery())
-    # One statement: compiling and running sixteen cost more than the counting itself.
-    sampled = session.scalar(select(functools.reduce(operator.add, slices))) or 0
-    return counted + round(sampled * span / (width * _SAMPLE_SLICES))
+        bounds[f"low{i}"], bounds[f"high{i}"] = low, min(oldest, low + width)
+    stmt = _statement(_sliced_count, search, filters, _SAMPLE_SLICES)
+    sampled = _run(session, stmt, search, **bounds).scalar() or 0
+    estimate = counted + round(sampled * span / (width * _SAMPLE_SLICES))
+    return MatchCount(max(counted, estimate), exact=False)
 
 
 def _planner_count(
@@ -418,6 +400,126 @@ def _planner_count(
     if isinstance(plan, str):
         plan = orjson.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def ranked_work_ids(
+    session: Session,
+    search: WorkSearch,
+    filters: Sequence[ColumnElement[bool]],
+    offset: int,
+    limit: int,
+    *,
+    matches: int,
+) -> list[int]:
+    """Ids at `offset` in relevance order: the `RANK_WINDOW` newest matches best first,
+    then the older matches newest first. A total order, so offset paging neither skips
+    nor repeats a work. `matches` is the count (`count_works`): exact up to
+    `COUNT_EXACT_UP_TO`, which is at least `RANK_WINDOW`, so it sizes the window exactly."""
+    # Every match is in the window up to its size, so the count sizes it without reading it.
+    window_size = min(matches, RANK_WINDOW)
+    page: list[int] = []
+    if offset < window_size:
+        page = _ranked_window(session, search, filters, matches, offset, limit)
+    if window_size < RANK_WINDOW or len(page) == limit:
+        return page
+    stmt = _statement(_oldest_ranked, search, filters, RANK_WINDOW)
+    oldest_ranked = _run(session, stmt, search).scalar()
+    if oldest_ranked is None:
+        return page
+    # Deep pages: built for their offset (literal, see `_fixed`), not kept.
+    older = (
+        search.matches(filters, search._id)
+        .where(search._id < oldest_ranked)
+        .order_by(search._id.desc())
+        .offset(_fixed(max(0, offset - RANK_WINDOW)))
+        .limit(_fixed(limit - len(page)))
+    )
+    return page + list(session.connection().execute(older).scalars())
+
+
+def _oldest_ranked(dialect: str, filters: Sequence[ColumnElement[bool]], window: int) -> _Select:
+    ident = _match_id(dialect)
+    return (
+        _matches(dialect, filters, ident)
+        .order_by(ident.desc())
+        .offset(_fixed(window - 1))
+        .limit(_fixed(1))
+    )
+
+
+def _newest_ids(dialect: str, filters: Sequence[ColumnElement[bool]], window: int) -> _Select:
+    ident = _match_id(dialect)
+    return _matches(dialect, filters, ident).order_by(ident.desc()).limit(_fixed(window))
+
+
+def _titled_since(dialect: str, filters: Sequence[ColumnElement[bool]]) -> _Select:
+    """Works with every query word in the title (`title_q`), from id `since` on (SQLite)."""
+    return select(_WORKS_FTS.c.rowid).where(
+        text("works_fts MATCH :title_q"), _WORKS_FTS.c.rowid >= bindparam("since")
+    )
+
+
+def _bm25_window(dialect: str, filters: Sequence[ColumnElement[bool]], window: int) -> _Select:
+    """The window's ids best first, from `offset`, `limit` of them: only the page leaves
+    the database, not the whole window."""
+    ident = _match_id(dialect)
+    if dialect == "sqlite":
+        # bm25() runs in the FTS5 cursor's own query, and only for the rows the LIMIT lets
+        # through: FTS5 returns rowids in descending order natively, without a sort.
+        score = func.bm25(literal_column("works_fts"), _TITLE_WEIGHT, 1.0)
+        newest = (
+            _matches(dialect, filters, ident.label("id"), score.label("score"))
+            .order_by(ident.desc())
+            .limit(_fixed(window))
+            .subquery("newest")
+        )
+        ranked = select(newest.c.id).order_by(newest.c.score, newest.c.id)
+    else:
+        # ts_rank outside the limited subquery, so it reads the window's vectors only.
+        vector = _WORKS_SEARCH.c.search_vector
+        newest = (
+            _matches(dialect, filters, ident.label("id"), vector.label("vector"))
+            .order_by(ident.desc())
+            .limit(_fixed(window))
+            .subquery("newest")
+        )
+        rank = func.ts_rank(newest.c.vector, _tsquery_param(), literal(1))
+        ranked = select(newest.c.id).order_by(rank.desc(), newest.c.id)
+    return ranked.offset(bindparam("offset", type_=Integer)).limit(
+        bindparam("limit", type_=Integer)
+    )
+
+
+def _ranked_window(
+    session: Session,
+    search: WorkSearch,
+    filters: Sequence[ColumnElement[bool]],
+    matches: int,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """Ids `offset` to `offset + limit` of the window in relevance order."""
+    if search.dialect == "sqlite" and matches > BM25_MAX_MATCHES:
+        newest = _statement(_newest_ids, search, filters, RANK_WINDOW)
+        newest_ids = list(_run(session, newest, search).scalars())
+        if not newest_ids:
+            return []
+        in_title = " ".join(f"title_plain : {p}" for p in search.params["works_q"].split(" "))
+        titled = set(
+            _run(
+                session,
+                _statement(_titled_since, search, ()),
+                search,
+                title_q=in_title,
+                since=min(newest_ids),
+            ).scalars()
+        )
+        ordered = [i for i in newest_ids if i in titled] + [
+            i for i in newest_ids if i not in titled
+        ]
+        return ordered[offset : offset + limit]
+    stmt = _statement(_bm25_window, search, filters, RANK_WINDOW)
+    return list(_run(session, stmt, search, offset=offset, limit=limit).scalars())
 
 
 # --- authors -------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from app.core.pagination import (
     sort_pattern,
 )
 from app.core.params import PageDep
-from app.core.responses import page_response
 from app.works import export, service
 from app.works.schemas import WORK_FIELDS, WorkOut
 
@@ -82,7 +81,8 @@ async def list_works(
             type=type,
             has_doi=has_doi,
         )
-        return page_response(service.list_works(session, filters, page, sort), fields)
+        body = service.list_works_json(session, filters, page, sort, fields)
+        return Response(body, media_type="application/json")
 
     # Search and an author's works are hot reads: one thread-pool hop for the queries and
     # the encoding (see run_in_request_session), not four.

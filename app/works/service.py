@@ -27,6 +27,7 @@ from app.core.pagination import (
 from app.core.search import count_works, ranked_work_ids, work_search
 from app.models import Author, Authorship, Topic, Work, WorkTopic
 from app.topics.service import category_ids_under, resolve_topic
+from app.works.encoding import WORK_COLUMNS, encode_page, work_fields, work_items
 from app.works.schemas import WorkOut
 
 WORK_SORTS = {
@@ -134,30 +135,6 @@ _DEFAULT_SORT_NAME, _DEFAULT_KEY = parse_sort(None, WORK_SORTS, DEFAULT_WORK_SOR
 # The most requested page of all: an author's newest works, first page (the overview and
 # `GET /v1/authors/{id}/works`). Built once; constructing it per request cost more CPU
 # than running it. The same order and look-ahead row as `keyset`, so its cursor pages on.
-# What a page of works shows, as plain rows: loading ORM entities was a tenth of an overview.
-WORK_COLUMNS = (
-    Work.id,
-    Work.arxiv_id,
-    Work.arxiv_version,
-    Work.doi,
-    Work.dois,
-    Work.title,
-    Work.abstract,
-    Work.type,
-    Work.publication_date,
-    Work.year,
-    Work.venue,
-    Work.journal_ref,
-    Work.comments,
-    Work.report_no,
-    Work.license,
-    Work.primary_category,
-    Work.categories,
-    Work.authors_count,
-    Work.versions,
-    Work.is_withdrawn,
-    Work.source_updated,
-)
 _AUTHOR_NEWEST_WORKS = (
     select(*WORK_COLUMNS)
     .where(
@@ -168,6 +145,10 @@ _AUTHOR_NEWEST_WORKS = (
     .order_by(*order_by(_DEFAULT_KEY, Work.id))
     .limit(bindparam("limit"))
 )
+
+
+# A relevance page's works, in one statement built once (see _AUTHOR_NEWEST_WORKS).
+_WORKS_BY_ID = select(*WORK_COLUMNS).where(Work.id.in_(bindparam("ids", expanding=True)))
 
 
 def _is_author_first_page(filters: WorkFilters, page: PageParams, sort: str | None) -> bool:
@@ -193,17 +174,43 @@ def list_works(
 
     Each work carries its first `max_authorships` authorships (LIST_AUTHORSHIPS by default).
     """
+    meta, rows = _page_rows(session, filters, page, sort, count)
+    return Page(
+        meta=meta,
+        results=works_out(session, rows, max_authorships=max_authorships or LIST_AUTHORSHIPS),
+    )
+
+
+def list_works_json(
+    session: Session,
+    filters: WorkFilters,
+    page: PageParams,
+    sort: str | None,
+    fields: list[str] | None,
+) -> bytes:
+    """`list_works`'s page as JSON (only `fields` of each work, when given), shaped by the
+    database instead of pydantic models (app/works/encoding.py): `GET /v1/works`."""
+    meta, rows = _page_rows(session, filters, page, sort, None)
+    return encode_page(meta, work_items(session, rows, max_authorships=LIST_AUTHORSHIPS), fields)
+
+
+def _page_rows(
+    session: Session,
+    filters: WorkFilters,
+    page: PageParams,
+    sort: str | None,
+    count: int | None,
+) -> tuple[Meta, list[Row[*tuple[Any, ...]]]]:
+    """The page's meta and its works as rows of `WORK_COLUMNS`."""
     narrowing = _conditions(session, filters)
     search = work_search(session.get_bind().dialect.name, filters.q) if filters.q else None
-    if search is None:
-        conditions = [Work.is_deleted.is_(False), *narrowing]
-    else:
-        conditions = [Work.is_deleted.is_(False), Work.id.in_(search.work_ids()), *narrowing]
+    live = [Work.is_deleted.is_(False), *narrowing]
+    exact = True
     if count is None:
         if search is not None:
-            count = count_works(session, search, narrowing)
+            count, exact = count_works(session, search, narrowing)
         else:
-            count = session.scalar(select(func.count()).select_from(Work).where(*conditions)) or 0
+            count = session.scalar(select(func.count()).select_from(Work).where(*live)) or 0
     if _is_author_first_page(filters, page, sort):
         rows = (
             session.connection()
@@ -218,18 +225,18 @@ def list_works(
             raise BadRequest.for_field("sort", "relevance sorts best first only.")
         offset = decode_offset(page)
         ids = ranked_work_ids(session, search, narrowing, offset, page.per_page + 1, matches=count)
-        by_id = {w.id: w for w in session.execute(select(*WORK_COLUMNS).where(Work.id.in_(ids)))}
+        found = session.connection().execute(_WORKS_BY_ID, {"ids": ids}) if ids else ()
+        by_id = {w.id: w for w in found}
         works = [by_id[i] for i in ids if i in by_id]
         cursor = offset_cursor(offset + page.per_page) if len(ids) > page.per_page else None
         kept = works[: page.per_page]
     else:
         sort_name, key = parse_sort(sort, WORK_SORTS, DEFAULT_WORK_SORT)
+        conditions = live if search is None else [*live, Work.id.in_(search.work_ids())]
         stmt = keyset(select(*WORK_COLUMNS).where(*conditions), page, sort_name, key, Work.id)
         kept, cursor = next_cursor(session.execute(stmt).all(), page, sort_name, key.column.key)
-    return Page(
-        meta=Meta(count=count, per_page=page.per_page, next_cursor=cursor),
-        results=works_out(session, kept, max_authorships=max_authorships or LIST_AUTHORSHIPS),
-    )
+    meta = Meta(count=count, count_is_exact=exact, per_page=page.per_page, next_cursor=cursor)
+    return meta, kept
 
 
 # Authorships per work in lists and previews, as OpenAlex does: a collaboration paper has
@@ -310,47 +317,11 @@ def works_out(
                 "display_name": topic_row.name,
             }
         )
-    return _WORKS.validate_python(
-        [_work_fields(w, rows.get(w.id, []), topics[w.id]) for w in works]
-    )
-
-
-def _work_fields(
-    work: Work | Row[*tuple[Any, ...]],
-    authorships: list[dict[str, Any]],
-    topics: list[dict[str, Any]],
-) -> dict[str, Any]:
-    versioned = f"{work.arxiv_id}v{work.arxiv_version}" if work.arxiv_version else None
-    return {
-        "id": public_id(Kind.WORK, work.id),
-        "ids": {
-            "arxiv": work.arxiv_id,
-            "arxiv_versioned": versioned,
-            "doi": work.doi,
-            "dois": work.dois or [],
-        },
-        "title": work.title,
-        "abstract": work.abstract,
-        "type": work.type,
-        "publication_date": work.publication_date,
-        "year": work.year,
-        "venue": work.venue,
-        "journal_ref": work.journal_ref,
-        "comments": work.comments,
-        "report_no": work.report_no,
-        "license": work.license,
-        "primary_category": work.primary_category,
-        "categories": work.categories.split() if work.categories else [],
-        "topics": topics,
-        "authorships": authorships,
-        "authors_count": work.authors_count,
-        "is_authors_truncated": len(authorships) < work.authors_count,
-        # ISO 8601 strings as stored: pydantic-core parses them.
-        "versions": [
-            {"version": f"v{v['version']}", "created": v["created"]} for v in work.versions or []
-        ],
-        "is_withdrawn": work.is_withdrawn,
-        "updated_date": work.source_updated,
-        "abs_url": f"https://arxiv.org/abs/{versioned or work.arxiv_id}",
-        "pdf_url": f"https://arxiv.org/pdf/{versioned or work.arxiv_id}",
-    }
+    shaped = []
+    for work in works:
+        values = (
+            work if isinstance(work, Row) else tuple(getattr(work, c.key) for c in WORK_COLUMNS)
+        )
+        authorships = rows.get(work.id, [])
+        shaped.append(work_fields(values, authorships, len(authorships), topics[work.id]))
+    return _WORKS.validate_python(shaped)

@@ -60,6 +60,32 @@ def test_relevance_ranks_the_newest_window_then_pages_on_newest_first(
     assert ids[4:] == [f"W{w.id}" for w in newest[4:]]
 
 
+def test_a_word_in_very_many_works_ranks_title_matches_first(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above `BM25_MAX_MATCHES` SQLite orders the window by a static rank instead of bm25;
+    PostgreSQL's ts_rank weighs titles higher anyway: title matches first on both."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 4)
+    monkeypatch.setattr(search, "BM25_MAX_MATCHES", 3)
+    a = f.author(session, "Static Ranker")
+    works = [
+        f.work(
+            session,
+            [a],
+            title=("Fnordic lattice" if i in (3, 5) else f"Plain item {i}"),
+            abstract_plain=f"On fnordic matters {i}.",
+        )
+        for i in range(7)
+    ]
+    session.commit()
+    ids, counts = _all_pages(client, q="fnordic", per_page=2)
+    assert counts == [7] * len(counts)
+    newest = [f"W{w.id}" for w in works[::-1]]
+    assert set(ids[:2]) == {f"W{works[5].id}", f"W{works[3].id}"}  # the window's titles
+    assert set(ids[:4]) == set(newest[:4])  # the window: the 4 newest
+    assert ids[4:] == newest[4:]  # then the older ones, newest first
+
+
 def test_search_with_a_filter_and_sorted_by_date(client: TestClient, session: Session) -> None:
     a = f.author(session, "Filter Searcher")
     b = f.author(session, "Other Searcher")
@@ -96,15 +122,40 @@ def test_counts_above_the_exact_limit_are_estimated_never_below_it(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "COUNT_EXACT_UP_TO", 5)
+    monkeypatch.setattr(search, "RANK_WINDOW", 4)
     a = f.author(session, "Count Searcher")
     for i in range(20):
         f.work(session, [a], title=f"Glorpish result {i}")
     session.commit()
-    count = client.get("/v1/works", params={"q": "glorpish"}).json()["meta"]["count"]
-    assert count >= 6
+    few = client.get("/v1/works", params={"q": "glorpish result 7"}).json()["meta"]
+    assert (few["count"], few["count_is_exact"]) == (1, True)
+    meta = client.get("/v1/works", params={"q": "glorpish"}).json()["meta"]
+    assert meta["count"] >= 6
     if session.get_bind().dialect.name == "sqlite":
         # A sample that would be larger than the matches left is the matches left: exact.
-        assert count == 20
+        assert (meta["count"], meta["count_is_exact"]) == (20, True)
+    else:
+        assert meta["count_is_exact"] is False  # the planner's estimate
+    plain = client.get("/v1/works", params={"author": f"A{a.id}"}).json()["meta"]
+    assert (plain["count"], plain["count_is_exact"]) == (20, True)
+
+
+def test_a_sampled_count_says_it_is_an_estimate(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "COUNT_EXACT_UP_TO", 5)
+    monkeypatch.setattr(search, "RANK_WINDOW", 4)  # never above the exact count
+    monkeypatch.setattr(search, "_SAMPLE_MATCHES", 4)
+    a = f.author(session, "Sample Searcher")
+    works = [f.work(session, [a], title=f"Snorfle number {i}") for i in range(60)]
+    session.commit()
+    body = client.get("/v1/works", params={"q": "snorfle", "per_page": 50}).json()
+    assert body["meta"]["count"] >= 6
+    assert body["meta"]["count_is_exact"] is False
+    # The estimate sizes nothing that is returned: the pages hold every match once.
+    ids, counts = _all_pages(client, q="snorfle", per_page=50)
+    assert sorted(ids) == sorted(f"W{w.id}" for w in works)
+    assert len(set(counts)) == 1
 
 
 def test_autocomplete_words_in_any_order_accents_and_merged(
