@@ -563,6 +563,71 @@ def kill_resume(console: Console, corpus: Path, records: int, work: Path) -> Non
     )
 
 
+def search_cpu(console: Console, url: str, words: Sequence[str]) -> None:
+    """CPU per `GET /v1/works?q=WORD` in process, by how many works the word matches.
+
+    What the route runs (a session and its transaction, the queries, the JSON body), called
+    directly: CPU time is steadier than latency on a shared machine, and no HTTP stack or
+    client is counted. Each word runs three times; the first warms caches, the best of the
+    other two counts. On PostgreSQL the database server's CPU is not in these figures.
+    """
+    from sqlalchemy import func
+
+    from app.core.database import make_session_factory
+    from app.core.pagination import DEFAULT_PER_PAGE, PageParams
+    from app.core.search import work_search
+    from app.works.service import WorkFilters, list_works_json
+
+    engine = make_engine(url, pool_size=1)
+    factory = make_session_factory(engine)
+    page = PageParams(per_page=DEFAULT_PER_PAGE, cursor=None)
+    matches: dict[str, int] = {}
+    cpu_ms: dict[str, float] = {}
+    try:
+        with factory() as session:
+            for word in words:
+                search = work_search(engine.dialect.name, word)
+                counted = session.scalar(search.matches((), func.count())) if search else 0
+                matches[word] = int(counted or 0)
+        for run in range(3):
+            for word in words:
+                started = time.process_time()
+                with factory() as session, session.begin():
+                    list_works_json(session, WorkFilters(q=word), page, None, None)
+                spent = (time.process_time() - started) * 1000
+                if run:
+                    cpu_ms[word] = min(cpu_ms.get(word, spent), spent)
+    finally:
+        engine.dispose()
+
+    def quantile(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    table = Table(title=f"GET /v1/works?q= CPU per request in process ({len(words)} words)")
+    for name in ("words matching", "words", "p50 ms", "p99 ms", "max ms"):
+        table.add_column(name, justify="left" if name == "words matching" else "right")
+    common = sorted(words, key=lambda w: -matches[w])[:10]
+    groups = [
+        ("up to 1,000 works", [w for w in words if matches[w] <= 1000]),
+        ("1,001 to 50,000", [w for w in words if 1000 < matches[w] <= 50_000]),
+        ("over 50,000", [w for w in words if matches[w] > 50_000]),
+        (f"the 10 most common ({matches[common[-1]]:,}+)" if common else "none", common),
+        ("all", list(words)),
+    ]
+    for label, group in groups:
+        costs = [cpu_ms[w] for w in group]
+        if costs:
+            table.add_row(
+                label,
+                str(len(costs)),
+                f"{quantile(costs, 0.5):.2f}",
+                f"{quantile(costs, 0.99):.2f}",
+                f"{max(costs):.2f}",
+            )
+    console.print(table)
+
+
 def report(console: Console, rows: Sequence[Row]) -> None:
     table = Table(title="bzpeer vs datasette (wrk over loopback)")
     for name in ("database", "endpoint", "server", "req/s", "p50 ms", "p99 ms", "errors"):
@@ -608,7 +673,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--kill-resume", type=int, default=0, help="records for kill -9 check")
     parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--workdir", type=Path, help="keep files here (default: a temp dir)")
+    parser.add_argument(
+        "--search-cpu",
+        type=int,
+        metavar="WORDS",
+        help="only measure works search CPU in process for this many sampled words (with "
+        "--db or --pg-url; no servers, no wrk)",
+    )
     args = parser.parse_args(argv)
+    if args.search_cpu:
+        url = args.pg_url or (f"sqlite:///{args.db}" if args.db else None)
+        if url is None:
+            raise SystemExit("--search-cpu needs --db FILE or --pg-url URL")
+        words = sample(url, args.seed).words[: args.search_cpu]
+        search_cpu(Console(width=150), url, words)
+        return
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install wrk")
     # Wide enough for the table whatever the terminal (or none: a log file).
