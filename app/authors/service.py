@@ -111,6 +111,9 @@ def resolve_author_id(session: Session, ident: str, *, field: str = "id") -> int
     """Row id of a live author from "A12" or "orcid:0000-0002-1825-0097".
 
     A merged record answers with a redirect to the survivor (301), like OpenAlex does.
+    `field` names where the id came from: "id" or "path.<name>" for a path segment,
+    otherwise a query parameter (a filter such as `?author=`), whose 301 keeps the request
+    and swaps in the survivor rather than sending the client to the record itself.
     """
     if ident.lower().startswith("orcid:"):
         orcid = normalise_orcid(ident[6:])
@@ -127,7 +130,11 @@ def resolve_author_id(session: Session, ident: str, *, field: str = "id") -> int
     if merged_into is None:
         raise NotFound(f"No author '{ident[:60]}'.")
     if merged_into.merged_into_id is not None:
-        raise Moved(f"/v1/authors/{public_id(Kind.AUTHOR, merged_into.merged_into_id)}")
+        in_query = field != "id" and not field.startswith("path.")
+        raise Moved(
+            f"/v1/authors/{public_id(Kind.AUTHOR, merged_into.merged_into_id)}",
+            query_param=field if in_query else None,
+        )
     return row_id
 
 

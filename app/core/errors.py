@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 from fastapi import FastAPI, Request
@@ -271,11 +272,16 @@ MOVED_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 
 class Moved(Exception):
-    """A resource that lives under another id now (a merged author): answered with 301."""
+    """A resource that lives under another id now (a merged author): answered with 301.
 
-    def __init__(self, location: str) -> None:
+    With `query_param`, the id came from that query parameter (`/v1/works?author=A1`): the
+    301 goes to the same request with the survivor's id (the last part of `location`) in it.
+    """
+
+    def __init__(self, location: str, *, query_param: str | None = None) -> None:
         super().__init__(location)
         self.location = location
+        self.query_param = query_param
 
 
 async def _moved(request: Request, exc: Exception) -> Response:
@@ -284,6 +290,16 @@ async def _moved(request: Request, exc: Exception) -> Response:
     limit=5`, not to the record itself (a client following it would get another shape)."""
     assert isinstance(exc, Moved)
     location = exc.location
+    if exc.query_param is not None:
+        # A filter on a merged record filters on its survivor: same list, same shape.
+        survivor = location.rsplit("/", 1)[-1]
+        query = urlencode(
+            [
+                (key, survivor if key == exc.query_param else value)
+                for key, value in request.query_params.multi_items()
+            ]
+        )
+        return Response(status_code=301, headers={"Location": f"{request.url.path}?{query}"})
     target = location.split("/")
     # Locations built for one request (the graph's, with their query) are taken as they are.
     if "?" not in location and len(target) == 4:
