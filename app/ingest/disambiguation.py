@@ -987,24 +987,9 @@ class CandidateBlock:
             # Records with no given name at all could win on field and time: scan them all.
             return list(self._profiles.values())
         found: set[int] = set()
-        for key in mention.coauthor_keys:
-            held = by_key.get(key)
-            if held is None:
-                continue
-            if isinstance(held, int):
-                found.add(held)
-            else:
-                found |= held
+        _gather(found, by_key, mention.coauthor_keys)
         if mention.coauthor_ids:
-            by_id = self._by_coauthor_id
-            for coauthor_id in mention.coauthor_ids:
-                held = by_id.get(coauthor_id)
-                if held is None:
-                    continue
-                if isinstance(held, int):
-                    found.add(held)
-                else:
-                    found |= held
+            _gather(found, self._by_coauthor_id, mention.coauthor_ids)
         if mention.orcid:
             hit = self._by_orcid.get(mention.orcid)
             if hit:
@@ -1078,6 +1063,18 @@ def _post(index: dict[_V, int | set[int]], value: _V, author_id: int) -> None:
             index[value] = {held, author_id}
     else:
         held.add(author_id)
+
+
+def _gather(found: set[int], index: dict[_V, int | set[int]], values: Iterable[_V]) -> None:
+    """Add to `found` every author id posted under any of `values`."""
+    for value in values:
+        held = index.get(value)
+        if held is None:
+            continue
+        if isinstance(held, int):
+            found.add(held)
+        else:
+            found |= held
 
 
 def _unpost(index: dict[_V, int | set[int]], value: _V, author_id: int) -> None:
