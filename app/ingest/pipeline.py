@@ -472,6 +472,8 @@ class Pipeline:
                 recompute_trust(connection, self.affected_authors)
             if self.affected_authors:
                 refresh_planner_statistics(self.engine)
+            if self.summary.works_inserted >= SETTLE_SEARCH_INDEX_AFTER:
+                settle_search_index(self.engine)
             self.summary.seconds = time.perf_counter() - started
             self._close_run(run_id, "done")
         except BaseException:
@@ -1089,6 +1091,28 @@ def refresh_planner_statistics(engine: Engine) -> None:
             # works; rough statistics are all the planner needs to prefer the indexes.
             connection.exec_driver_sql("PRAGMA analysis_limit=1000")
             connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+
+
+# A run that added this many works leaves the full-text index in many small pieces (FTS5
+# segments; PostgreSQL's GIN pending list): searches then read each piece. Smaller runs
+# leave that to FTS5's automerge and to autovacuum, which keep up with them.
+SETTLE_SEARCH_INDEX_AFTER = 20_000
+
+
+def settle_search_index(engine: Engine) -> None:
+    """Merge the full-text index into the shape searches read fastest, after a bulk load.
+
+    SQLite: FTS5's `optimize` rewrites the index as one segment. PostgreSQL: the GIN index
+    is built with fastupdate, so new works wait in an unsorted pending list that every
+    search scans until a VACUUM; `gin_clean_pending_list` moves them into the index now.
+    Both run outside the run's transactions, and readers go on meanwhile.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SELECT gin_clean_pending_list('ix_works_search_vector')")
+        else:
+            connection.exec_driver_sql("INSERT INTO works_fts(works_fts) VALUES ('optimize')")
         connection.commit()
 
 

@@ -237,3 +237,50 @@ def test_a_run_on_an_empty_database_loads_the_taxonomy_first(
     finally:
         with Session(fresh_engine) as session, session.begin():
             sync_taxonomy(session)
+
+
+def _search_index_pieces(engine: Engine) -> int:
+    """SQLite: FTS5 segments in works_fts. PostgreSQL: GIN pending-list pages, which this
+    moves into the index (so call it once per state to check)."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            return connection.exec_driver_sql(
+                "SELECT gin_clean_pending_list('ix_works_search_vector')"
+            ).scalar_one()
+        return connection.exec_driver_sql(
+            "SELECT count(DISTINCT segid) FROM works_fts_idx"
+        ).scalar_one()
+
+
+# One FTS5 segment; no GIN pending-list page.
+_SETTLED = {"sqlite": 1, "postgresql": 0}
+
+
+@pytest.mark.parametrize("query", ["diphoton", "quantum", "field theory", "spin"])
+def test_settling_the_search_index_after_a_bulk_load_keeps_every_answer(
+    fresh_engine: Engine, arxiv_data: Path, tmp_path: Path, database_url: str, query: str
+) -> None:
+    from app.ingest import pipeline
+
+    # Ten small batches, ten index writes: below the threshold, the run leaves them be.
+    _run(fresh_engine, (arxiv_data / SNAPSHOT).read_bytes(), "settle", tmp_path, batch_size=10)
+    app = create_app(Settings(database_url=database_url, log_json=False))
+    with TestClient(app) as client:
+        before = client.get("/v1/works", params={"q": query, "per_page": 100}).json()
+        if fresh_engine.dialect.name == "sqlite":
+            assert _search_index_pieces(fresh_engine) > 1
+        pipeline.settle_search_index(fresh_engine)
+        assert _search_index_pieces(fresh_engine) == _SETTLED[fresh_engine.dialect.name]
+        after = client.get("/v1/works", params={"q": query, "per_page": 100}).json()
+    assert before["results"]
+    assert after == before
+
+
+def test_a_run_past_the_threshold_settles_the_search_index(
+    fresh_engine: Engine, arxiv_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "SETTLE_SEARCH_INDEX_AFTER", 50)
+    _run(fresh_engine, (arxiv_data / SNAPSHOT).read_bytes(), "past", tmp_path, batch_size=10)
+    assert _search_index_pieces(fresh_engine) == _SETTLED[fresh_engine.dialect.name]
