@@ -165,6 +165,10 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
 
 
 def _refresh_edges(connection: Connection, settings: Settings) -> None:
+    # Closeness is decided while the edge is built: a separate UPDATE afterwards rewrote
+    # every new edge row once more, which on PostgreSQL cost as much as building them.
+    # The strength is cast to the column's type first so that the threshold is applied to
+    # the value that is stored and served, not to a wider intermediate.
     _exec(
         connection,
         f"""
@@ -176,16 +180,24 @@ def _refresh_edges(connection: Connection, settings: Settings) -> None:
         f"""
         INSERT INTO coauthor_edges
             (author_id, coauthor_id, shared_works, first_year, last_year, strength, is_close)
-        SELECT s1.author_id, s2.author_id, COUNT(DISTINCT s1.work_id), MIN(w.year),
-               MAX(w.year), SUM(1.0 / (w.authors_count - 1)), :no
-        FROM authorships s1
-        JOIN authorships s2 ON s2.work_id = s1.work_id AND s2.author_id <> s1.author_id
-        JOIN works w ON w.id = s1.work_id
-        WHERE s1.author_id IN {AFFECTED} AND w.is_deleted = :no
-          AND w.authors_count BETWEEN 2 AND :cap
-        GROUP BY s1.author_id, s2.author_id""",
+        SELECT author_id, coauthor_id, shared_works, first_year, last_year, strength,
+               shared_works >= :shared AND strength >= :strength
+        FROM (
+            SELECT s1.author_id AS author_id, s2.author_id AS coauthor_id,
+                   COUNT(DISTINCT s1.work_id) AS shared_works, MIN(w.year) AS first_year,
+                   MAX(w.year) AS last_year,
+                   CAST(SUM(1.0 / (w.authors_count - 1)) AS DOUBLE PRECISION) AS strength
+            FROM authorships s1
+            JOIN authorships s2 ON s2.work_id = s1.work_id AND s2.author_id <> s1.author_id
+            JOIN works w ON w.id = s1.work_id
+            WHERE s1.author_id IN {AFFECTED} AND w.is_deleted = :no
+              AND w.authors_count BETWEEN 2 AND :cap
+            GROUP BY s1.author_id, s2.author_id
+        ) pairs""",
         no=False,
         cap=settings.edge_max_authors,
+        shared=settings.close_min_shared_works,
+        strength=settings.close_min_strength,
     )
     _exec(
         connection,
@@ -195,14 +207,6 @@ def _refresh_edges(connection: Connection, settings: Settings) -> None:
         SELECT coauthor_id, author_id, shared_works, first_year, last_year, strength, is_close
         FROM coauthor_edges
         WHERE author_id IN {AFFECTED} AND coauthor_id NOT IN {AFFECTED}""",
-    )
-    _exec(
-        connection,
-        f"""
-        UPDATE coauthor_edges SET is_close = (shared_works >= :shared AND strength >= :strength)
-        WHERE author_id IN {AFFECTED} OR coauthor_id IN {AFFECTED}""",
-        shared=settings.close_min_shared_works,
-        strength=settings.close_min_strength,
     )
 
 

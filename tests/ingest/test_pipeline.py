@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
@@ -189,6 +190,54 @@ def test_bad_lines_are_reported_and_skipped(fresh_engine: Engine, tmp_path: Path
     assert len(report) == 2
     assert '"line 2"' in report[0]
     assert '"line 3"' in report[1]
+
+
+def _paper(arxiv_id: str, authors: list[tuple[str, str]]) -> bytes:
+    return orjson.dumps(
+        {
+            "id": arxiv_id,
+            "authors": ", ".join(f"{first} {last}" for last, first in authors),
+            "authors_parsed": [[last, first, ""] for last, first in authors],
+            "title": f"Paper {arxiv_id}",
+            "abstract": "A.",
+            "categories": "math.CO",
+            "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}],
+            "update_date": "2008-11-13",
+        }
+    )
+
+
+def test_close_collaborators_are_decided_on_the_stored_strength(
+    fresh_engine: Engine, tmp_path: Path
+) -> None:
+    # Three four-author papers give each pair 3 shared works and a strength of 3 x 1/3: on
+    # the threshold (3 works, strength 1.0), so close. Two two-author papers give a strength
+    # of 2.0 but only 2 shared works: not close.
+    group = [
+        ("Zabrowski", "Alicja"),
+        ("Okonkwo", "Bartholomew"),
+        ("Quist", "Cordelia"),
+        ("Vantongeren", "Desmond"),
+    ]
+    pair = [("Zabrowski", "Alicja"), ("Ferreira-Lund", "Evangelina")]
+    lines = [_paper(f"0704.000{i}", group) for i in range(1, 4)]
+    lines += [_paper(f"0704.001{i}", pair) for i in range(1, 3)]
+    _run(fresh_engine, b"\n".join(lines) + b"\n", "close", tmp_path)
+    with Session(fresh_engine) as session:
+        names = dict(session.execute(select(Author.id, Author.display_name)).all())
+        edges = {
+            (names[e.author_id], names[e.coauthor_id]): e
+            for e in session.scalars(select(CoauthorEdge))
+        }
+    assert len(names) == 5
+    assert len(edges) == 2 * (6 + 1)  # both directions of every pair
+    for edge in edges.values():
+        assert edge.is_close == (edge.shared_works >= 3 and edge.strength >= 1.0)
+    close = edges[("Alicja Zabrowski", "Bartholomew Okonkwo")]
+    assert (close.shared_works, close.is_close) == (3, True)
+    assert close.strength == pytest.approx(1.0)
+    distant = edges[("Evangelina Ferreira-Lund", "Alicja Zabrowski")]
+    assert (distant.shared_works, distant.strength, distant.is_close) == (2, 2.0, False)
 
 
 def test_ingested_data_served_through_http(
