@@ -18,23 +18,19 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
-    ColumnElement,
-    FromClause,
     Row,
     Select,
-    Text,
     bindparam,
     case,
-    cast,
     func,
     literal_column,
     select,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.core.ids import Kind, public_id
 from app.core.pagination import Meta
+from app.core.sqljson import json_array, json_list_or_empty, json_object
 from app.models import Author, Authorship, Topic, Work, WorkTopic
 
 # Dates and datetimes as pydantic writes them: ISO 8601, "Z" for UTC.
@@ -133,54 +129,6 @@ def work_fields(work: Sequence[Any], authorships: Any, shown: int, topics: Any) 
     }
 
 
-def _object(dialect: str, **fields: Any) -> ColumnElement[Any]:
-    build = func.json_object if dialect == "sqlite" else func.json_build_object
-    args: list[Any] = []
-    for key, value in fields.items():
-        args += [literal_column(f"'{key}'"), value]
-    return build(*args)
-
-
-def _list_or_empty(dialect: str, value: Any) -> ColumnElement[Any]:
-    """A JSON list column, `[]` when NULL or JSON null (what `value or []` does in Python)."""
-    if dialect == "sqlite":
-        return func.json(case((func.json_type(value) == "array", value), else_="[]"))
-    return case((func.json_typeof(value) == "array", value), else_=literal_column("'[]'::json"))
-
-
-def _array(
-    dialect: str,
-    item: ColumnElement[Any],
-    source: FromClause,
-    where: Sequence[ColumnElement[bool]],
-    order: Sequence[Any],
-) -> ColumnElement[str]:
-    """`item` of the rows of `source` that meet `where` (correlated with the outer `works`
-    row), as the text of one JSON array in `order`; '[]' for no rows."""
-    if dialect == "sqlite":
-        # SQLite keeps a FROM subquery's ORDER BY when the outer query aggregates with
-        # anything but count/min/max (sqlite's select.c), and group_concat() takes rows in
-        # the order they come; ORDER BY inside an aggregate came in SQLite 3.44. The items
-        # are JSON texts already: joined, not parsed again as json_group_array() would.
-        rows = (
-            select(item.label("item"))
-            .select_from(source)
-            .where(*where)
-            .order_by(*order)
-            .correlate(Work)
-            .subquery()
-        )
-        joined = func.coalesce(func.group_concat(rows.c.item, literal_column("','")), "")
-        return select(literal_column("'['").op("||")(joined).op("||")("]")).scalar_subquery()
-    array = func.coalesce(
-        func.json_agg(aggregate_order_by(item, *order)), literal_column("'[]'::json")
-    )
-    # As text: psycopg would parse json into Python objects, which is what this avoids.
-    return (
-        select(cast(array, Text)).select_from(source).where(*where).correlate(Work)
-    ).scalar_subquery()
-
-
 @functools.cache
 def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
     """For each work of `ids`: its first `max_position` authorships and its topics as JSON
@@ -188,14 +136,14 @@ def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
     author = case(
         (
             Authorship.author_id.is_not(None),
-            _object(
+            json_object(
                 dialect,
                 id=literal_column(f"'{Kind.AUTHOR.value}'").op("||")(Authorship.author_id),
                 display_name=Author.display_name,
             ),
         )
     )
-    authorship = _object(
+    authorship = json_object(
         dialect,
         position=Authorship.position,
         raw_name=Authorship.raw_name,
@@ -203,13 +151,13 @@ def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
         # json_object() nests a json_object() passed through CASE (its subtype stays with
         # the value); tests/api/test_works_encoding.py would see it turn into a string.
         author=author,
-        affiliations=_list_or_empty(dialect, Authorship.affiliations),
+        affiliations=json_list_or_empty(dialect, Authorship.affiliations),
     )
     shown = (Authorship.work_id == Work.id, Authorship.position <= bindparam("max_position"))
     with_author = Authorship.__table__.outerjoin(
         Author.__table__, Author.id == Authorship.author_id
     )
-    topic = _object(
+    topic = json_object(
         dialect,
         id=literal_column(f"'{Kind.TOPIC.value}'").op("||")(Topic.id),
         code=Topic.code,
@@ -218,7 +166,7 @@ def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
     topics = WorkTopic.__table__.join(Topic.__table__, Topic.id == WorkTopic.topic_id)
     return select(
         Work.id,
-        _array(dialect, authorship, with_author, shown, (Authorship.position,)).label(
+        json_array(dialect, authorship, with_author, shown, (Authorship.position,), Work).label(
             "authorships"
         ),
         select(func.count())
@@ -227,12 +175,13 @@ def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
         .correlate(Work)
         .scalar_subquery()
         .label("shown"),
-        _array(
+        json_array(
             dialect,
             topic,
             topics,
             (WorkTopic.work_id == Work.id,),
             (WorkTopic.is_primary.desc(), Topic.code),
+            Work,
         ).label("topics"),
     ).where(Work.id.in_(bindparam("ids", expanding=True)))
 

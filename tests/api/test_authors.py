@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.models import AuthorAffiliation, AuthorNameVariant
 from tests import factories as f
 
 
@@ -23,6 +24,69 @@ def test_get_author_by_id_and_orcid(client: TestClient, session: Session) -> Non
     assert body["created_at"].endswith(("Z", "+00:00"))
     by_orcid = client.get("/v1/authors/orcid:0000-0002-1825-0097")
     assert by_orcid.json()["id"] == f"A{a.id}"
+
+
+def test_author_record_lists_name_variants_and_affiliations_in_order(
+    client: TestClient, session: Session
+) -> None:
+    a = f.author(session, "Maosong Sun")
+    for name, works in [("Maosong Sun", 9), ("M. Sun", 5), ("Sun Maosong", 5), ("Mao-Song Sün", 1)]:
+        session.add(AuthorNameVariant(author_id=a.id, name=name, works_count=works))
+    tsinghua = f.institution(session, "Tsinghua University", a)
+    session.add_all(
+        [
+            AuthorAffiliation(author_id=a.id, name='Lab "Ω"', provenance="stated", works_count=0),
+            AuthorAffiliation(
+                author_id=a.id, name="Old Lab", start_year=2001, end_year=2004, works_count=3
+            ),
+            AuthorAffiliation(
+                author_id=a.id, name="Later Lab", start_year=2005, end_year=2012, works_count=7
+            ),
+        ]
+    )
+    session.commit()
+    body = client.get(f"/v1/authors/A{a.id}").json()
+    # Most used first, ties by name; the display name itself is not an alternative.
+    assert body["display_name_alternatives"] == ["M. Sun", "Sun Maosong", "Mao-Song Sün"]
+    # Latest ended first; those without years after them, in the order they were recorded.
+    assert body["affiliations"] == [
+        {
+            "name": "Later Lab",
+            "institution_id": None,
+            "start_year": 2005,
+            "end_year": 2012,
+            "provenance": "imported",
+            "works_count": 7,
+        },
+        {
+            "name": "Old Lab",
+            "institution_id": None,
+            "start_year": 2001,
+            "end_year": 2004,
+            "provenance": "imported",
+            "works_count": 3,
+        },
+        {
+            "name": "Tsinghua University",
+            "institution_id": f"I{tsinghua.id}",
+            "start_year": None,
+            "end_year": None,
+            "provenance": "imported",
+            "works_count": 1,
+        },
+        {
+            "name": 'Lab "Ω"',
+            "institution_id": None,
+            "start_year": None,
+            "end_year": None,
+            "provenance": "stated",
+            "works_count": 0,
+        },
+    ]
+    bare = f.author(session, "Nobody Else")
+    session.commit()
+    empty = client.get(f"/v1/authors/A{bare.id}").json()
+    assert (empty["display_name_alternatives"], empty["affiliations"]) == ([], [])
 
 
 def test_unknown_and_malformed_author_ids(client: TestClient) -> None:
