@@ -106,9 +106,12 @@ def autocomplete_authors(
     responses={301: {"description": "Merged into another record (see Location)."}},
 )
 async def get_author(request: Request, author_id: AuthorIdPath) -> Response:
-    # The hottest read: one thread-pool hop for query and encoding (see run_in_request_session).
+    # The hottest read: one thread-pool hop for query and encoding, one statement (see
+    # run_in_request_session).
     return await run_in_request_session(
-        request, lambda session: model_response(service.get_author(session, author_id))
+        request,
+        lambda session: model_response(service.get_author(session, author_id)),
+        one_statement=True,
     )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
+from app.core.settings import Settings
+from app.main import create_app
 from app.models import AuthorAffiliation, AuthorNameVariant
 from tests import factories as f
 
@@ -232,3 +235,40 @@ def test_autocomplete_prefix_ranked_and_bounded(client: TestClient, session: Ses
     assert len(results) == 10
     assert results[0]["display_name"] == "Zyx Prefixer11"
     assert client.get("/v1/autocomplete/authors", params={"q": ""}).status_code == 422
+
+
+def test_author_record_runs_as_one_statement_without_a_transaction_on_postgresql(
+    fresh_engine: Engine, database_url: str
+) -> None:
+    """Through an app that opens its own connections (the `client` fixture's share one
+    transaction): on PostgreSQL the record's statement runs in autocommit, and the pooled
+    connection goes back transactional for the next request; SQLite keeps its own
+    transaction handling."""
+    with Session(fresh_engine) as session, session.begin():
+        author = f.author(session, "Maosong Sun")
+        session.add(AuthorNameVariant(author_id=author.id, name="M. Sun", works_count=2))
+        author_id = author.id
+    app = create_app(Settings(database_url=database_url, log_json=False, database_pool_size=1))
+    modes: list[object] = []
+    with TestClient(app) as client:
+        engine = app.state.session_factory.kw["bind"]  # opened when the app starts
+        postgres = engine.dialect.name == "postgresql"
+
+        def seen(connection: Connection, *_: object) -> None:
+            driver = connection.connection.driver_connection
+            modes.append(driver.autocommit if postgres else driver.isolation_level)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        body = client.get(f"/v1/authors/A{author_id}").json()
+        assert body["display_name_alternatives"] == ["M. Sun"]
+        record_modes = list(modes)
+        modes.clear()
+        assert client.get(f"/v1/authors/A{author_id}/topics").status_code == 200
+        assert modes, "the topics list ran no statement"
+    if postgres:
+        # One statement, in autocommit; the next request on the same pooled connection runs
+        # in a transaction again.
+        assert (record_modes, set(modes)) == ([True], {False})
+    else:
+        # Our isolation level (None: BEGIN is ours, app.core.database) throughout.
+        assert set(record_modes) | set(modes) == {None}
