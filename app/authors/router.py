@@ -30,6 +30,7 @@ from app.core.pagination import (
 )
 from app.core.params import AuthorIdPath, PageDep
 from app.core.responses import model_response, page_response
+from app.core.search import is_prefix_lookup
 from app.works.schemas import WorkOut
 from app.works.service import WORK_SORTS, WorkFilters, list_works
 
@@ -92,11 +93,18 @@ def list_authors(
     response_model=AutocompleteResponse,
     operation_id="autocomplete_authors",
 )
-def autocomplete_authors(
-    session: SessionDep,
+async def autocomplete_authors(
+    request: Request,
     q: Annotated[str, Query(min_length=1, max_length=100, description="Name prefix.")],
-) -> AutocompleteResponse:
-    return service.autocomplete(session, q)
+) -> Response:
+    # Asked at typing speed: one thread-pool hop at most (see run_in_request_session). A
+    # one-word prefix is one bounded index range, quick enough for SQLite's event-loop path;
+    # several words search the full-text index, off the loop.
+    return await run_in_request_session(
+        request,
+        lambda session: model_response(service.autocomplete(session, q)),
+        quick=is_prefix_lookup(q),
+    )
 
 
 @router.get(

@@ -551,6 +551,13 @@ def match_authors(dialect: str, query: str, *, prefix: bool = False) -> Match | 
     return Match(tsv.op("@@")(tsq), -Author.works_count)
 
 
+def is_prefix_lookup(query: str) -> bool:
+    """Whether `autocomplete_author_ids` answers `query` from one range of
+    `author_name_prefixes`: a bounded read, whatever the corpus size."""
+    words = tokens(query)
+    return len(words) == 1 and len(ascii_fold(words[0]) or words[0]) <= PREFIX_LONGEST
+
+
 def autocomplete_author_ids(session: Session, query: str, limit: int) -> list[int] | None:
     """The `limit` live authors with the most works whose names hold every word of `query`,
     the last one as a prefix; None when the query has no words.

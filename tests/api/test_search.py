@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.core import search
+from app.core.search import is_prefix_lookup
 from tests import factories as f
 
 
@@ -254,3 +255,19 @@ def test_autocomplete_long_words_and_unfolded_scripts(client: TestClient, sessio
     assert names("wojciechows") == ["Wojciechowskiewiczka Nowak"]  # within: the prefix table
     assert names("WOJCIECH") == ["Wojciechowskiewiczka Nowak"]
     assert names("王") == ["王小明"]
+
+
+@pytest.mark.parametrize(
+    ("query", "bounded"),
+    [
+        ("w", True),
+        ("Zúñiga", True),
+        ("wojciechowsk", True),
+        ("wojciechowski", False),
+        ("sun mao", False),
+        ("  ", False),
+    ],
+)
+def test_which_autocomplete_queries_are_one_index_range(query: str, bounded: bool) -> None:
+    # Decides whether SQLite may answer on the event loop (app/authors/router.py).
+    assert is_prefix_lookup(query) is bounded
