@@ -255,6 +255,18 @@ class WorkSearch:
         """The ids of the matching works, for `Work.id.in_()` under another sort order."""
         return self.matches((), self._id)
 
+    def plan_for_these_words(self, session: Session) -> None:
+        """Have PostgreSQL plan the transaction's statements for the words searched.
+
+        psycopg prepares a statement run five times on a connection, and PostgreSQL then
+        switches to a generic plan that cannot know how common the words are: it read all
+        65,000 matches of "bound" through the GIN index to keep the newest 500, where
+        walking the newest works reads 800 (100,000 works, 300 sampled title words: the
+        newest-500 window p50 7.2 -> 4.4 ms, p99 54 -> 20 ms with custom plans).
+        """
+        if self.dialect == "postgresql":
+            session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+
 
 def work_search(dialect: str, query: str) -> WorkSearch | None:
     words = content_words(query)

@@ -204,6 +204,8 @@ def _page_rows(
     """The page's meta and its works as rows of `WORK_COLUMNS`."""
     narrowing = _conditions(session, filters)
     search = work_search(session.get_bind().dialect.name, filters.q) if filters.q else None
+    if search is not None:
+        search.plan_for_these_words(session)
     live = [Work.is_deleted.is_(False), *narrowing]
     exact = True
     if count is None:

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from app.core import search
+from app.core.pagination import PageParams
 from app.core.search import is_prefix_lookup
+from app.works.service import WorkFilters, list_works_json
 from tests import factories as f
 
 
@@ -271,3 +273,18 @@ def test_autocomplete_long_words_and_unfolded_scripts(client: TestClient, sessio
 def test_which_autocomplete_queries_are_one_index_range(query: str, bounded: bool) -> None:
     # Decides whether SQLite may answer on the event loop (app/authors/router.py).
     assert is_prefix_lookup(query) is bounded
+
+
+def test_a_search_is_planned_for_its_words_on_postgresql(engine: Engine) -> None:
+    """A prepared statement's generic plan cannot tell "bound" (most works) from a rare
+    word; the search's transaction asks for plans made for its words, and only it."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite plans every statement for its values")
+    page = PageParams(per_page=5, cursor=None)
+    with Session(engine) as session, session.begin():
+        list_works_json(session, WorkFilters(q="quantum gravity"), page, None, None)
+        assert session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+    with Session(engine) as session, session.begin():
+        assert session.scalar(text("SHOW plan_cache_mode")) == "auto"
+        list_works_json(session, WorkFilters(), page, None, None)
+        assert session.scalar(text("SHOW plan_cache_mode")) == "auto"
