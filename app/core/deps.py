@@ -34,12 +34,12 @@ def request_session(request: Request, *, one_statement: bool = False) -> Iterato
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             # Writes take SQLite's write lock up front (ignored by other databases).
             session.connection(execution_options={SQLITE_IMMEDIATE: True})
-        elif one_statement and reads and _opens_own_connection(session):
+        elif one_statement and reads and _may_autocommit(session):
             session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         yield session
 
 
-def _opens_own_connection(session: Session) -> bool:
+def _may_autocommit(session: Session) -> bool:
     # Not on SQLite: its transactions are ours (app.core.database), and SQLAlchemy restoring
     # pysqlite's isolation level afterwards would undo that. Not for a session bound to a
     # connection that is inside a transaction already (the tests' rolled-back one).
