@@ -368,7 +368,11 @@ def measure_backend(
 # Endpoints whose latency target is also read at a steady load below capacity: with 16
 # closed-loop connections on two workers, p99 is mostly queueing (16 requests in flight,
 # each waiting for the ones ahead of it), whatever one request costs.
-PACED_ENDPOINTS = ("GET /v1/works?q=", "GET /v1/autocomplete/authors?q=")
+PACED_ENDPOINTS = (
+    "GET /v1/authors/{id}",
+    "GET /v1/works?q=",
+    "GET /v1/autocomplete/authors?q=",
+)
 PACED_SHARE = 0.5
 
 
