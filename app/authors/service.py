@@ -351,14 +351,18 @@ def author_topics(
     if works_count is None:
         works_count = session.scalar(select(Author.works_count).where(Author.id == author_id)) or 0
     rows = session.execute(_TOPICS_OF_AUTHOR, {"author_id": author_id, "limit": limit}).all()
-    return [
-        AuthorTopicOut(
-            topic=topic_ref(r.id, r.code, r.name),
-            works_count=r.works_count,
-            share=round(r.works_count / works_count, 4) if works_count else 0.0,
-        )
-        for r in rows
-    ]
+    return [author_topic(r.id, r.code, r.name, r.works_count, works_count) for r in rows]
+
+
+def author_topic(
+    topic_id: int, code: str, name: str, works_count: int, author_works: int
+) -> AuthorTopicOut:
+    """A topic of an author's, with the share of the author's `author_works` it holds."""
+    return AuthorTopicOut(
+        topic=topic_ref(topic_id, code, name),
+        works_count=works_count,
+        share=round(works_count / author_works, 4) if author_works else 0.0,
+    )
 
 
 def coauthors(

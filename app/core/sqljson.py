@@ -52,10 +52,12 @@ def json_array(
     where: Sequence[ColumnElement[bool]],
     order: Sequence[Any],
     correlate: Any,
+    *,
+    limit: int | None = None,
 ) -> ColumnElement[str]:
     """`item` (a `json_object` or `json_scalar`) of the rows of `source` that meet `where`
     (correlated with the outer query's `correlate`), as the text of one JSON array in
-    `order`; '[]' for no rows."""
+    `order`, at most `limit` of them; '[]' for no rows."""
     if dialect == "sqlite":
         # SQLite keeps a FROM subquery's ORDER BY when the outer query aggregates with
         # anything but count/min/max (sqlite's select.c), and group_concat() takes rows in
@@ -66,15 +68,30 @@ def json_array(
             .select_from(source)
             .where(*where)
             .order_by(*order)
+            .limit(limit)
             .correlate(correlate)
             .subquery()
         )
         joined = func.coalesce(func.group_concat(rows.c.item, literal_column("','")), "")
         return select(literal_column("'['").op("||")(joined).op("||")("]")).scalar_subquery()
-    array = func.coalesce(
-        func.json_agg(aggregate_order_by(item, *order)), literal_column("'[]'::json")
-    )
+    empty: ColumnElement[Any] = literal_column("'[]'::json")
+    if limit is None:
+        array = func.coalesce(func.json_agg(aggregate_order_by(item, *order)), empty)
+        selected = select(cast(array, Text)).select_from(source).where(*where)
+    else:
+        # The first `limit` rows, then aggregated in their rank: an aggregate takes no LIMIT.
+        ranked = (
+            select(item.label("item"), func.row_number().over(order_by=order).label("rank"))
+            .select_from(source)
+            .where(*where)
+            .order_by(*order)
+            .limit(limit)
+            .correlate(correlate)
+            .subquery()
+        )
+        array = func.coalesce(
+            func.json_agg(aggregate_order_by(ranked.c.item, ranked.c.rank)), empty
+        )
+        selected = select(cast(array, Text))
     # As text: psycopg would parse json into Python objects, which is what this avoids.
-    return (
-        select(cast(array, Text)).select_from(source).where(*where).correlate(correlate)
-    ).scalar_subquery()
+    return selected.correlate(correlate).scalar_subquery()

@@ -17,7 +17,7 @@ from app.core.settings import Settings
 from app.ingest.formats.snapshot import iter_snapshot
 from app.ingest.pipeline import Pipeline
 from app.main import create_app
-from app.models import Author
+from app.models import Author, AuthorTopic
 from tests import factories as f
 
 
@@ -167,3 +167,43 @@ def test_trust_of_a_never_scored_record_is_explained_live(
     body = client.get(f"/v1/authors/A{a.id}/trust").json()
     assert body["computed_at"] is None
     assert sum(c["points"] for c in body["components"]) == body["score"]
+
+
+def test_overview_lists_the_best_collaborators_and_topics_in_order(
+    client: TestClient, session: Session
+) -> None:
+    me = f.author(session, "Ranked Person", works_count=40)
+    # 15 close collaborators (strengths with ties) and 3 stronger ones that are not close.
+    others = [f.author(session, f"Ranked Collab {i}") for i in range(18)]
+    strengths = [1.5, 3.25, 1.5, 2.0, 0.75, 3.25, 1.0, 2.5, 1.5, 4.0, 0.5, 2.0, 1.25, 3.0, 1.5]
+    for other, strength in zip(others, strengths, strict=False):
+        f.edge(session, me, other, shared=4, strength=strength, close=True, last_year=2022)
+    for other in others[15:]:
+        f.edge(session, me, other, shared=9, strength=9.0, close=False)
+    counts = [5, 12, 5, 1, 7, 12, 3, 9, 2, 5, 8, 4]
+    codes = [f"math.X{chr(ord('A') + i)}" for i in range(len(counts))]
+    for code, count in zip(codes, counts, strict=True):
+        session.add(
+            AuthorTopic(author_id=me.id, topic_id=f.topic(session, code).id, works_count=count)
+        )
+    session.commit()
+    body = client.get(f"/v1/authors/A{me.id}/overview").json()
+
+    close = sorted(
+        zip(strengths, [o.id for o in others], strict=False), key=lambda p: (-p[0], p[1])
+    )
+    assert [
+        (c["author"]["id"], c["author"]["display_name"], c["strength"], c["shared_works"])
+        for c in body["close_collaborators"]
+    ] == [
+        (f"A{author_id}", session.get_one(Author, author_id).display_name, strength, 4)
+        for strength, author_id in close[:12]
+    ]
+    assert {c["last_year"] for c in body["close_collaborators"]} == {2022}
+
+    ranked = sorted(zip(counts, codes, strict=True), key=lambda p: (-p[0], p[1]))[:10]
+    assert [(t["topic"]["code"], t["works_count"], t["share"]) for t in body["top_topics"]] == [
+        (code, count, round(count / 40, 4)) for count, code in ranked
+    ]
+    # The same topics as the record's own list, which is read by another statement.
+    assert body["top_topics"] == client.get(f"/v1/authors/A{me.id}/topics?limit=10").json()
