@@ -228,12 +228,9 @@ DETAIL_COLUMNS = (
 )
 
 
-# The hottest read's statements, built once: constructing a select costs more CPU than
-# SQLite takes to answer it, and run on the session's connection they skip the ORM's
-# per-statement bookkeeping (they return plain rows, never entities).
-_AUTHOR_BY_ID = select(*DETAIL_COLUMNS).where(Author.id == bindparam("author_id"))
-
-
+# The hottest reads' statements are built once per dialect: constructing a select costs
+# more CPU than SQLite takes to answer it, and run on the session's connection they skip
+# the ORM's per-statement bookkeeping (they return plain rows, never entities).
 @functools.cache
 def _author_record(dialect: str) -> Select[*tuple[Any, ...]]:
     """The record's DETAIL_COLUMNS with its name variants and affiliations as JSON arrays:
@@ -277,10 +274,10 @@ def _author_record(dialect: str) -> Select[*tuple[Any, ...]]:
 
 
 def live_author_row(
-    session: Session, ident: str, statement: Select[*tuple[Any, ...]] = _AUTHOR_BY_ID
+    session: Session, ident: str, statement: Select[*tuple[Any, ...]]
 ) -> Row[*tuple[Any, ...]]:
-    """The record's DETAIL_COLUMNS (and whatever else `statement` selects for the author
-    `:author_id`), from "A12" or "orcid:..."; 404 if unknown, 301 if merged.
+    """The row `statement` selects for the author `:author_id` (DETAIL_COLUMNS and more),
+    from "A12" or "orcid:..."; 404 if unknown, 301 if merged.
 
     The merged-record check is folded into the record's own select.
     """
@@ -345,11 +342,8 @@ _TOPICS_OF_AUTHOR = (
 )
 
 
-def author_topics(
-    session: Session, author_id: int, limit: int, *, works_count: int | None = None
-) -> list[AuthorTopicOut]:
-    if works_count is None:
-        works_count = session.scalar(select(Author.works_count).where(Author.id == author_id)) or 0
+def author_topics(session: Session, author_id: int, limit: int) -> list[AuthorTopicOut]:
+    works_count = session.scalar(select(Author.works_count).where(Author.id == author_id)) or 0
     rows = session.execute(_TOPICS_OF_AUTHOR, {"author_id": author_id, "limit": limit}).all()
     return [author_topic(r.id, r.code, r.name, r.works_count, works_count) for r in rows]
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Subquery,
     Text,
     case,
     cast,
@@ -58,13 +59,10 @@ def json_array(
     """`item` (a `json_object` or `json_scalar`) of the rows of `source` that meet `where`
     (correlated with the outer query's `correlate`), as the text of one JSON array in
     `order`, at most `limit` of them; '[]' for no rows."""
-    if dialect == "sqlite":
-        # SQLite keeps a FROM subquery's ORDER BY when the outer query aggregates with
-        # anything but count/min/max (sqlite's select.c), and group_concat() takes rows in
-        # the order they come; ORDER BY inside an aggregate came in SQLite 3.44. The items
-        # are JSON texts already: joined, not parsed again as json_group_array() would.
-        rows = (
-            select(item.label("item"))
+
+    def first_rows(*columns: Any) -> Subquery:
+        return (
+            select(*columns)
             .select_from(source)
             .where(*where)
             .order_by(*order)
@@ -72,6 +70,13 @@ def json_array(
             .correlate(correlate)
             .subquery()
         )
+
+    if dialect == "sqlite":
+        # SQLite keeps a FROM subquery's ORDER BY when the outer query aggregates with
+        # anything but count/min/max (sqlite's select.c), and group_concat() takes rows in
+        # the order they come; ORDER BY inside an aggregate came in SQLite 3.44. The items
+        # are JSON texts already: joined, not parsed again as json_group_array() would.
+        rows = first_rows(item.label("item"))
         joined = func.coalesce(func.group_concat(rows.c.item, literal_column("','")), "")
         return select(literal_column("'['").op("||")(joined).op("||")("]")).scalar_subquery()
     empty: ColumnElement[Any] = literal_column("'[]'::json")
@@ -80,14 +85,8 @@ def json_array(
         selected = select(cast(array, Text)).select_from(source).where(*where)
     else:
         # The first `limit` rows, then aggregated in their rank: an aggregate takes no LIMIT.
-        ranked = (
-            select(item.label("item"), func.row_number().over(order_by=order).label("rank"))
-            .select_from(source)
-            .where(*where)
-            .order_by(*order)
-            .limit(limit)
-            .correlate(correlate)
-            .subquery()
+        ranked = first_rows(
+            item.label("item"), func.row_number().over(order_by=order).label("rank")
         )
         array = func.coalesce(
             func.json_agg(aggregate_order_by(ranked.c.item, ranked.c.rank)), empty
