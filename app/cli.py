@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, BinaryIO, cast
+from typing import TYPE_CHECKING, Annotated, BinaryIO, cast
 
 import typer
 
 from app.core.settings import get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy import Engine
 
 app = typer.Typer(help="bzpeer: scholarly metadata REST API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -17,15 +21,44 @@ app.add_typer(db_app, name="db")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def upgrade_database(url: str | None = None) -> None:
-    """Apply every migration to the configured (or given) database."""
-    from alembic import command
+def _alembic_config(url: str | None) -> Config:
     from alembic.config import Config
 
     config = Config(str(REPO_ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
     config.attributes["url"] = url or get_settings().database_url
-    command.upgrade(config, "head")
+    return config
+
+
+def upgrade_database(url: str | None = None) -> None:
+    """Apply every migration to the configured (or given) database."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(url), "head")
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why this build cannot write to the database behind `engine` (no schema, or one that
+    is not at this build's migration head), or None when it can.
+
+    Commands that write (ingest, harvest) ask first: on a new file, the bare "no such
+    table" from deep inside a run tells a user nothing about what to do.
+    """
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(_alembic_config(str(engine.url))).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current == heads:
+        return None
+    where = engine.url.render_as_string(hide_password=True)
+    if not current:
+        return f"the database {where} has no bzpeer schema: run `bzpeer db upgrade` first"
+    return (
+        f"the database {where} is at migration {', '.join(sorted(current))}, this build "
+        f"needs {', '.join(sorted(heads))}: run `bzpeer db upgrade` first"
+    )
 
 
 @db_app.command("upgrade")

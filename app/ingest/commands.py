@@ -23,9 +23,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from sqlalchemy import Engine
 
 from app.core.database import make_engine
-from app.core.settings import get_settings
+from app.core.settings import Settings, get_settings
 from app.ingest.pipeline import Pipeline, RunSummary, fingerprint_of
 from app.ingest.records import SourceFormat
 
@@ -72,7 +73,7 @@ def ingest_file(
         raise FileNotIngested(path, reason) from None
 
     settings = get_settings()
-    engine = make_engine(settings.database_url, pool_size=2)
+    engine = writable_engine(settings)
     show = not quiet and sys.stderr.isatty()
     position = ReadPosition()
     try:
@@ -105,6 +106,20 @@ def ingest_file(
             return summary
     finally:
         engine.dispose()
+
+
+def writable_engine(settings: Settings) -> Engine:
+    """An engine on the configured database once its schema is this build's; otherwise the
+    command stops with exit status 1 and says what to run, before reading any input."""
+    from app.cli import schema_problem
+
+    engine = make_engine(settings.database_url, pool_size=2)
+    problem = schema_problem(engine)
+    if problem is not None:
+        engine.dispose()
+        console.print(f"[red]error:[/red] {problem}", highlight=False)
+        raise typer.Exit(1)
+    return engine
 
 
 def default_errors_path(path: Path) -> Path:
@@ -284,7 +299,7 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(f"{start} is after --until {end}", param_hint="--from")
 
         settings = get_settings()
-        engine = make_engine(settings.database_url, pool_size=2)
+        engine = writable_engine(settings)
         show = not quiet and sys.stderr.isatty()
         try:
             with _progress(show, by_bytes=False) as progress:

@@ -165,3 +165,24 @@ def test_no_progress_bar_when_not_a_terminal(
     assert result.exit_code == 0, result.output
     assert "━" not in result.output  # the bar's glyph
     assert "works inserted" in result.output  # the summary still prints
+
+
+def test_ingest_into_a_database_without_the_schema_says_to_upgrade_and_reads_nothing(
+    arxiv_data: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "new.db"
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app,
+            ["ingest", str(arxiv_data / DC), "--errors", str(tmp_path / "errors.jsonl")],
+            env={"BZPEER_DATABASE_URL": f"sqlite:///{empty}", "BZPEER_LOG_JSON": "false"},
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    output = " ".join(result.output.split())
+    assert f"error: the database sqlite:///{empty} has no bzpeer schema" in output
+    assert "run `bzpeer db upgrade` first" in output
+    assert not (tmp_path / "errors.jsonl").exists()  # the input was not read
