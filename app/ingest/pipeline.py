@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -63,6 +64,8 @@ from app.ingest.text import latex_to_plain
 from app.models import Author, Authorship, IngestRun, Topic, Work
 from app.topics.sync import sync_taxonomy
 from app.trust.service import recompute as recompute_trust
+
+log = logging.getLogger(__name__)
 
 WORK_COLUMNS = (
     "id",
@@ -463,13 +466,22 @@ class Pipeline:
             if batch:
                 self._commit_batch(run_id, batch, position)
                 self._prepared.clear()
+            log.info(
+                "records done in %.1f s; refreshing %d authors",
+                time.perf_counter() - started,
+                len(self.affected_authors),
+            )
             with self.engine.begin() as connection:
+                phase = time.perf_counter()
                 self.summary.edges = refresh_after_run(
                     connection, self.affected_authors, self.settings
                 )
+                log.info("refresh done in %.1f s", time.perf_counter() - phase)
+                phase = time.perf_counter()
                 # Trust depends on what the refresh just counted: score it in the same
                 # transaction, so a reader never sees new counts with an old score.
                 recompute_trust(connection, self.affected_authors)
+                log.info("trust recompute done in %.1f s", time.perf_counter() - phase)
             if self.affected_authors:
                 refresh_planner_statistics(self.engine)
             if self.summary.works_inserted >= SETTLE_SEARCH_INDEX_AFTER:

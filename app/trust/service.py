@@ -217,6 +217,7 @@ def recompute(
             )
             changed |= updated
             moved |= rescored
+        log.info("trust pass %d: %d rescored, %d scores moved", done, len(pending), len(moved))
         if not moved:
             break
         if done == MAX_PASSES:
