@@ -128,24 +128,31 @@ def signals_for(
     *,
     current_year: int,
     scores: dict[int, int] | None = None,
+    published: dict[int, tuple[int, int]] | None = None,
 ) -> dict[int, tuple[TrustSignals, Any]]:
     """Signals of each author, with the stored row (to tell what changed).
 
     `scores`, when given, must hold the stored trust score of every author (a bulk
     recompute keeps it current); the coauthors' mean is then taken from it instead of
-    joining `authors` in SQL.
+    joining `authors` in SQL. `published` caches (published works, venues) by author
+    across the passes of one recompute: scores move between passes, works do not.
     """
     params = {"ids": list(author_ids), "no": False}
-    published = {
-        r[0]: (int(r[1] or 0), int(r[2] or 0)) for r in connection.execute(_PUBLISHED, params)
-    }
+    published = {} if published is None else published
+    unknown = [i for i in author_ids if i not in published]
+    if unknown:
+        found = {
+            r[0]: (int(r[1] or 0), int(r[2] or 0))
+            for r in connection.execute(_PUBLISHED, {"ids": unknown, "no": False})
+        }
+        published.update((i, found.get(i, (0, 0))) for i in unknown)
     coauthor_trust = _mean_coauthor_trust(connection, params, scores)
     rows = {row.id: row for row in connection.execute(_AUTHORS, params)}
     confirmed = _confirmed_orcids(connection, rows)
     conflicts = _open_conflicts(connection, params)
     out: dict[int, tuple[TrustSignals, Any]] = {}
     for row in rows.values():
-        published_count, venues = published.get(row.id, (0, 0))
+        published_count, venues = published[row.id]
         claimed = row.claim_status == "claimed"
         provenance = row.affiliation_provenance
         out[row.id] = (
@@ -211,11 +218,12 @@ def recompute(
     if scores is None and len(pending) >= IN_MEMORY_SCORES_FROM:
         scores = _all_scores(connection)
     changed: set[int] = set()
+    published: dict[int, tuple[int, int]] = {}
     for done in range(1, MAX_PASSES + 1):
         moved: set[int] = set()
         for start in range(0, len(pending), CHUNK):
             updated, rescored = _recompute_chunk(
-                connection, pending[start : start + CHUNK], now, scores
+                connection, pending[start : start + CHUNK], now, scores, published
             )
             changed |= updated
             moved |= rescored
@@ -282,13 +290,17 @@ def _coauthors_of(connection: Connection, author_ids: set[int]) -> set[int]:
 
 
 def _recompute_chunk(
-    connection: Connection, ids: list[int], now: datetime, scores: dict[int, int] | None
+    connection: Connection,
+    ids: list[int],
+    now: datetime,
+    scores: dict[int, int] | None,
+    published: dict[int, tuple[int, int]],
 ) -> tuple[set[int], set[int]]:
     """Rescore `ids`; returns (authors whose stored result changed, whose score changed)."""
     updates: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
     moved: set[int] = set()
-    found = signals_for(connection, ids, current_year=now.year, scores=scores)
+    found = signals_for(connection, ids, current_year=now.year, scores=scores, published=published)
     for author_id, (signals, row) in found.items():
         result = compute_trust(signals, suggest=False)
         stored = result.as_dict()
