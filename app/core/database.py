@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -78,6 +78,26 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         pool_pre_ping=True,
         pool_recycle=1800,
     )
+
+
+@contextmanager
+def sqlite_page_cache(connection: Connection, mib: int) -> Iterator[None]:
+    """Give this SQLite connection a page cache of up to `mib` MiB for a while (no-op on
+    PostgreSQL, whose buffers are the server's).
+
+    For one long write transaction over a big file: once its dirty pages outgrow the cache,
+    SQLite spills them to the WAL and reads them back from it, again and again. Pages are
+    allocated as they are used, so a small transaction costs no more than before.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(mib) * 1024}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous or 0)}")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
+from app.core.database import sqlite_page_cache
 from app.core.settings import Settings
 from app.ingest.formats.snapshot import iter_snapshot
 from app.ingest.pipeline import Pipeline
@@ -333,3 +334,17 @@ def test_a_run_past_the_threshold_settles_the_search_index(
     monkeypatch.setattr(pipeline, "SETTLE_SEARCH_INDEX_AFTER", 50)
     _run(fresh_engine, (arxiv_data / SNAPSHOT).read_bytes(), "past", tmp_path, batch_size=10)
     assert _search_index_pieces(fresh_engine) == _SETTLED[fresh_engine.dialect.name]
+
+
+def test_the_end_of_run_page_cache_is_given_back_to_the_pooled_connection(
+    fresh_engine: Engine,
+) -> None:
+    with fresh_engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with sqlite_page_cache(connection, 8):  # PostgreSQL: nothing to set
+                assert connection.scalar(text("SELECT 1")) == 1
+            return
+        usual = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        with sqlite_page_cache(connection, 8):
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -8 * 1024
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == usual == -65536
