@@ -47,7 +47,8 @@ def schema_problem(engine: Engine) -> str | None:
     from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    heads = set(ScriptDirectory.from_config(_alembic_config(str(engine.url))).get_heads())
+    scripts = ScriptDirectory.from_config(_alembic_config(str(engine.url)))
+    heads = set(scripts.get_heads())
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
     if current == heads:
@@ -55,6 +56,12 @@ def schema_problem(engine: Engine) -> str | None:
     where = engine.url.render_as_string(hide_password=True)
     if not current:
         return f"the database {where} has no bzpeer schema: run `bzpeer db upgrade` first"
+    unknown = current - {script.revision for script in scripts.walk_revisions()}
+    if unknown:
+        return (
+            f"the database {where} is at migration {', '.join(sorted(unknown))}, which this "
+            "build does not have: a newer bzpeer migrated it"
+        )
     return (
         f"the database {where} is at migration {', '.join(sorted(current))}, this build "
         f"needs {', '.join(sorted(heads))}: run `bzpeer db upgrade` first"

@@ -186,3 +186,35 @@ def test_ingest_into_a_database_without_the_schema_says_to_upgrade_and_reads_not
     assert f"error: the database sqlite:///{empty} has no bzpeer schema" in output
     assert "run `bzpeer db upgrade` first" in output
     assert not (tmp_path / "errors.jsonl").exists()  # the input was not read
+
+
+@pytest.mark.parametrize(
+    ("revision", "says"),
+    [
+        ("0005", "is at migration 0005, this build needs"),
+        ("9999", "at migration 9999, which this build does not have: a newer bzpeer"),
+    ],
+)
+def test_ingest_into_a_database_at_another_migration_says_which(
+    arxiv_data: Path, tmp_path: Path, revision: str, says: str
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    behind = tmp_path / "other.db"
+    engine = create_engine(f"sqlite:///{behind}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+        connection.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
+    engine.dispose()
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app,
+            ["ingest", str(arxiv_data / DC), "--errors", str(tmp_path / "errors.jsonl")],
+            env={"BZPEER_DATABASE_URL": f"sqlite:///{behind}", "BZPEER_LOG_JSON": "false"},
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1, result.output
+    assert says in " ".join(result.output.split()), result.output
+    assert not (tmp_path / "errors.jsonl").exists()
