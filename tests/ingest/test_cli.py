@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +25,22 @@ DC = "oai-oai_dc-getrecord-invenio-oaiharvester-1207.1019.xml"
 UNKNOWN = "not a JSON Lines snapshot, OAI-PMH response or Atom feed"
 
 
-@pytest.fixture
-def bzpeer(database_url: str) -> Iterator[Callable[..., Any]]:
-    """Run `bzpeer ...` in-process against the test database (settings are cached)."""
-
-    def invoke(*args: str) -> Any:
-        get_settings.cache_clear()
+def run_bzpeer(database_url: str, *args: str) -> Any:
+    """Run `bzpeer ...` in-process against `database_url` (settings are cached, so cleared
+    before and after)."""
+    get_settings.cache_clear()
+    try:
         return CliRunner().invoke(
             app, list(args), env={"BZPEER_DATABASE_URL": database_url, "BZPEER_LOG_JSON": "false"}
         )
+    finally:
+        get_settings.cache_clear()
 
-    yield invoke
-    get_settings.cache_clear()
+
+@pytest.fixture
+def bzpeer(database_url: str) -> Callable[..., Any]:
+    """Run `bzpeer ...` in-process against the test database."""
+    return lambda *args: run_bzpeer(database_url, *args)
 
 
 def test_a_file_in_an_unknown_format_is_one_error_line_and_the_others_still_ingest(
@@ -171,15 +175,8 @@ def test_ingest_into_a_database_without_the_schema_says_to_upgrade_and_reads_not
     arxiv_data: Path, tmp_path: Path
 ) -> None:
     empty = tmp_path / "new.db"
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(
-            app,
-            ["ingest", str(arxiv_data / DC), "--errors", str(tmp_path / "errors.jsonl")],
-            env={"BZPEER_DATABASE_URL": f"sqlite:///{empty}", "BZPEER_LOG_JSON": "false"},
-        )
-    finally:
-        get_settings.cache_clear()
+    errors = str(tmp_path / "errors.jsonl")
+    result = run_bzpeer(f"sqlite:///{empty}", "ingest", str(arxiv_data / DC), "--errors", errors)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     output = " ".join(result.output.split())
@@ -206,15 +203,8 @@ def test_ingest_into_a_database_at_another_migration_says_which(
         connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
         connection.execute(text("INSERT INTO alembic_version VALUES (:r)"), {"r": revision})
     engine.dispose()
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(
-            app,
-            ["ingest", str(arxiv_data / DC), "--errors", str(tmp_path / "errors.jsonl")],
-            env={"BZPEER_DATABASE_URL": f"sqlite:///{behind}", "BZPEER_LOG_JSON": "false"},
-        )
-    finally:
-        get_settings.cache_clear()
+    errors = str(tmp_path / "errors.jsonl")
+    result = run_bzpeer(f"sqlite:///{behind}", "ingest", str(arxiv_data / DC), "--errors", errors)
     assert result.exit_code == 1, result.output
     assert says in " ".join(result.output.split()), result.output
     assert not (tmp_path / "errors.jsonl").exists()
