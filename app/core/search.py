@@ -58,11 +58,13 @@ SEARCH_INDEXES = (
 )
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# Stemmed, case- and accent-insensitive: what a works search matches on SQLite.
+WORKS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 _SQLITE_DDL = (
     # External-content FTS5: the text stays in `works`/`authors`, the index is all we add.
     "CREATE VIRTUAL TABLE works_fts USING fts5(title_plain, abstract_plain, content='works', "
-    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    f"content_rowid='id', tokenize='{WORKS_TOKENIZER}')",
     "CREATE TRIGGER works_fts_ai AFTER INSERT ON works BEGIN INSERT INTO works_fts(rowid, "
     "title_plain, abstract_plain) VALUES (new.id, new.title_plain, new.abstract_plain); END",
     "CREATE TRIGGER works_fts_ad AFTER DELETE ON works BEGIN INSERT INTO works_fts(works_fts, "
