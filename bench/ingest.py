@@ -397,6 +397,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         su.database_bytes = sqlite_bytes(su_db)
         results.append(su)
 
+        # Right after sqlite-utils, so that both see the machine in the same state.
+        console.rule("e. the search index alone (in process)")
+        floor = search_index_floor(snapshot, work / "search-index-only.db")
+
         console.rule("c. bzpeer ingest of N/4 (memory scaling)")
         q_db = work / "bzpeer-quarter.db"
         q = bzpeer_ingest(
@@ -428,9 +432,6 @@ def main(argv: Sequence[str] | None = None) -> None:
                 )
             console.print(f"  (database {name} created from the admin URL and dropped)")
             results.append(pg)
-
-        console.rule("e. the search index alone (in process)")
-        floor = search_index_floor(snapshot, work / "search-index-only.db")
 
         console.rule("results")
         report(
