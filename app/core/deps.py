@@ -69,9 +69,11 @@ async def run_in_request_session(
     across a network included, takes exactly one hop. `work` should return the encoded
     body, so that serialization is part of the same unit.
 
-    `quick=False` keeps a read off the event loop whatever the database: a search can take
-    tens of milliseconds at a million works, and on the loop it would hold up every other
-    request of its worker (in a thread, SQLite lets go of the GIL while it searches).
+    `quick=False` keeps a read off the event loop whatever the database: for reads whose
+    cost grows with the data (a filtered search walks every match), which on the loop would
+    hold up every other request of their worker (in a thread, SQLite lets go of the GIL
+    while it reads). Bounded reads, a plain search's first page included, are quicker on
+    the loop than one hand-off to a thread that then competes with the loop for the GIL.
     `one_statement`: see `request_session`.
     """
 

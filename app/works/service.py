@@ -24,7 +24,7 @@ from app.core.pagination import (
     order_by,
     parse_sort,
 )
-from app.core.search import count_works, ranked_work_ids, work_search
+from app.core.search import content_words, count_works, ranked_work_ids, work_search
 from app.models import Author, Authorship, Topic, Work, WorkTopic
 from app.topics.service import category_ids_under, resolve_topic
 from app.works.encoding import WORK_COLUMNS, encode_page, work_fields, work_items
@@ -161,6 +161,22 @@ def _is_author_first_page(filters: WorkFilters, page: PageParams, sort: str | No
     )
 
 
+RELEVANCE_SORTS = (None, "relevance", "relevance:desc")
+
+
+def is_plain_search_first_page(filters: WorkFilters, page: PageParams, sort: str | None) -> bool:
+    """A `?q=` with words to search for, no other filter, first page, relevance order: the
+    search shape whose cost does not grow with the corpus (it ranks the `RANK_WINDOW`
+    newest matches and counts a bounded sample), so SQLite may answer it on the event loop.
+    A filter, a cursor or another sort can walk every match."""
+    return (
+        filters == WorkFilters(q=filters.q)
+        and bool(content_words(filters.q or ""))
+        and page.cursor is None
+        and sort in RELEVANCE_SORTS
+    )
+
+
 def list_works(
     session: Session,
     filters: WorkFilters,
@@ -223,7 +239,7 @@ def _page_rows(
         )
         kept, cursor = next_cursor(rows, page, _DEFAULT_SORT_NAME, _DEFAULT_KEY.column.key)
     elif search is not None and (sort is None or sort.startswith("relevance")):
-        if sort not in (None, "relevance", "relevance:desc"):
+        if sort not in RELEVANCE_SORTS:
             raise BadRequest.for_field("sort", "relevance sorts best first only.")
         offset = decode_offset(page)
         ids = ranked_work_ids(session, search, narrowing, offset, page.per_page + 1, matches=count)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.core import search
 from app.core.pagination import PageParams
 from app.core.search import is_prefix_lookup
-from app.works.service import WorkFilters, list_works_json
+from app.works.service import WorkFilters, is_plain_search_first_page, list_works_json
 from tests import factories as f
 
 
@@ -273,6 +273,60 @@ def test_autocomplete_long_words_and_unfolded_scripts(client: TestClient, sessio
 def test_which_autocomplete_queries_are_one_index_range(query: str, bounded: bool) -> None:
     # Decides whether SQLite may answer on the event loop (app/authors/router.py).
     assert is_prefix_lookup(query) is bounded
+
+
+FIRST_PAGE = PageParams(per_page=25, cursor=None)
+
+
+@pytest.mark.parametrize(
+    ("filters", "page", "sort", "bounded"),
+    [
+        (WorkFilters(q="quasar"), FIRST_PAGE, None, True),
+        (WorkFilters(q="quasar"), FIRST_PAGE, "relevance", True),
+        (WorkFilters(q="quasar jets"), FIRST_PAGE, "relevance:desc", True),
+        (WorkFilters(q="quasar"), PageParams(per_page=25, cursor="b2Zmc2V0OjI1"), None, False),
+        (WorkFilters(q="quasar"), FIRST_PAGE, "publication_date:desc", False),
+        (WorkFilters(q="quasar", year_from=2020), FIRST_PAGE, None, False),
+        (WorkFilters(q="quasar", author_id=1), FIRST_PAGE, None, False),
+        (WorkFilters(q="the of"), FIRST_PAGE, None, True),  # stop words alone are searched
+        (WorkFilters(q="!!"), FIRST_PAGE, None, False),  # no words: every work
+        (WorkFilters(), FIRST_PAGE, None, False),
+    ],
+)
+def test_which_searches_are_bounded_at_any_size(
+    filters: WorkFilters, page: PageParams, sort: str | None, bounded: bool
+) -> None:
+    # Decides whether SQLite may answer on the event loop (app/works/router.py).
+    assert is_plain_search_first_page(filters, page, sort) is bounded
+
+
+def test_only_a_bounded_search_is_answered_on_the_event_loop(
+    client: TestClient, session: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core import deps
+
+    f.work(session, [f.author(session)], title="Quasar zyxwvuq jets", year=2021)
+    session.commit()
+    hops: list[str] = []
+    real_hop = deps.run_in_threadpool
+
+    async def counted_hop(work: Any) -> Any:
+        hops.append("thread")
+        return await real_hop(work)
+
+    monkeypatch.setattr(deps, "run_in_threadpool", counted_hop)
+    on_sqlite = engine.dialect.name == "sqlite"
+    for params, off_loop in [
+        ({"q": "zyxwvuq"}, not on_sqlite),
+        ({"q": "zyxwvuq", "sort": "relevance"}, not on_sqlite),
+        ({"q": "zyxwvuq", "year_from": 2020}, True),
+        ({"q": "zyxwvuq", "sort": "publication_date:desc"}, True),
+    ]:
+        hops.clear()
+        response = client.get("/v1/works", params=params)
+        assert response.status_code == 200, response.text
+        assert [w["title"] for w in response.json()["results"]] == ["Quasar zyxwvuq jets"]
+        assert hops == (["thread"] if off_loop else []), params
 
 
 def test_a_search_is_planned_for_its_words_on_postgresql(engine: Engine) -> None:
