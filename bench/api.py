@@ -133,8 +133,8 @@ def lua_script(path: Path, paths: Sequence[str], *, delay_ms: float | None = Non
 # Quiet time before each measured run. wrk keeps its connections for the whole run, and
 # uvicorn's workers share one listening socket: the worker that wakes first accepts every
 # waiting connection. Started while one worker was still finishing the previous run's
-# requests, 16 connections landed 2/14 (the other worker took them all) and held that
-# split for the run; after a pause they land 8/8 or 7/9 (docs/benchmarks.md).
+# requests, 16 connections landed 14/2 (the idle worker took nearly all) and kept that
+# split for the whole run; after a pause they mostly land 8/8 or 9/7 (docs/benchmarks.md).
 SETTLE_SECONDS = 1.0
 
 

@@ -89,8 +89,8 @@ async def list_works(
 
     # Search and an author's works are hot reads: one thread-pool hop at most (see
     # run_in_request_session). A plain search's first page is bounded work at any size, and
-    # on the event loop it measured 9 ms p50 / 40 ms p99 at a steady 115 req/s against
-    # 15 / 70 ms in the thread pool, whose hand-offs fight the loop for the GIL
+    # on the event loop it measured 9 ms p50 / 32-51 ms p99 at a steady 114 req/s against
+    # 15 / 73-93 ms in the thread pool, whose hand-offs fight the loop for the GIL
     # (docs/benchmarks.md, "Search on the event loop"). Anything that can walk every match
     # stays off the loop.
     quick = author is None and service.is_plain_search_first_page(unresolved, page, sort)
