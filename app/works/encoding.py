@@ -157,13 +157,19 @@ def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
     with_author = Authorship.__table__.outerjoin(
         Author.__table__, Author.id == Authorship.author_id
     )
+    # Each topic by its primary key, as scalar subqueries: joined instead, PostgreSQL hashed
+    # the whole topics table once per work (its cost model prefers that for a small table),
+    # a third of this statement (1.67 against 0.61 ms for 25 works at 100k).
+    code, name = (
+        select(column).where(Topic.id == WorkTopic.topic_id).scalar_subquery()
+        for column in (Topic.code, Topic.name)
+    )
     topic = json_object(
         dialect,
-        id=literal_column(f"'{Kind.TOPIC.value}'").op("||")(Topic.id),
-        code=Topic.code,
-        display_name=Topic.name,
+        id=literal_column(f"'{Kind.TOPIC.value}'").op("||")(WorkTopic.topic_id),
+        code=code,
+        display_name=name,
     )
-    topics = WorkTopic.__table__.join(Topic.__table__, Topic.id == WorkTopic.topic_id)
     return select(
         Work.id,
         json_array(dialect, authorship, with_author, shown, (Authorship.position,), Work).label(
@@ -178,9 +184,9 @@ def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
         json_array(
             dialect,
             topic,
-            topics,
+            WorkTopic.__table__,
             (WorkTopic.work_id == Work.id,),
-            (WorkTopic.is_primary.desc(), Topic.code),
+            (WorkTopic.is_primary.desc(), code),
             Work,
         ).label("topics"),
     ).where(Work.id.in_(bindparam("ids", expanding=True)))
