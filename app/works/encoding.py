@@ -158,8 +158,8 @@ def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
         Author.__table__, Author.id == Authorship.author_id
     )
     # Each topic by its primary key, as scalar subqueries: joined instead, PostgreSQL hashed
-    # the whole topics table once per work (its cost model prefers that for a small table),
-    # a third of this statement (1.67 against 0.61 ms for 25 works at 100k).
+    # the whole topics table once per work (its cost model prefers that for a small table);
+    # this statement for 25 works went from 3.4-3.6 to 2.6-2.9 ms (100k, docs/benchmarks.md).
     code, name = (
         select(column).where(Topic.id == WorkTopic.topic_id).scalar_subquery()
         for column in (Topic.code, Topic.name)
