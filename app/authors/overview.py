@@ -24,8 +24,9 @@ from app.core.ids import Kind, public_id
 from app.core.pagination import PageParams
 from app.core.sqljson import json_array, json_object
 from app.models import Author, AuthorTopic, Claim, CoauthorEdge, Follow, Invitation, Topic
+from app.works.encoding import ORJSON_OPTIONS
 from app.works.schemas import WorkOut
-from app.works.service import WorkFilters, list_works
+from app.works.service import WorkFilters, list_work_items, list_works
 
 TOP_TOPICS = 10
 CLOSE_COLLABORATORS = 12
@@ -247,16 +248,45 @@ def _overview_record(dialect: str) -> Select[*tuple[Any, ...]]:
 
 
 def author_overview(session: Session, ident: str, viewer: Caller | None = None) -> AuthorOverview:
+    """The overview as a model, its works shaped by pydantic (`author_overview_json` is what
+    the route sends; tests compare the two)."""
     author = live_author_row(session, ident, _overview_record(session.get_bind().dialect.name))
-    author_id = author.id
     works = list_works(
         session,
-        WorkFilters(author_id=author_id),
+        WorkFilters(author_id=author.id),
         PageParams(per_page=FIRST_WORKS, cursor=None),
         None,
         count=author.works_count,
         max_authorships=PREVIEW_AUTHORSHIPS,
     )
+    preview = WorksPreview(
+        count=works.meta.count, next_cursor=works.meta.next_cursor, results=works.results
+    )
+    return _overview(session, author, preview, viewer)
+
+
+def author_overview_json(session: Session, ident: str, viewer: Caller | None = None) -> bytes:
+    """`author_overview` as JSON, with the works written from the database's JSON instead
+    of a `WorkOut` per work: shaping ten works through pydantic was almost half of an
+    overview's CPU (docs/benchmarks.md, "The overview's works")."""
+    author = live_author_row(session, ident, _overview_record(session.get_bind().dialect.name))
+    meta, items = list_work_items(
+        session,
+        WorkFilters(author_id=author.id),
+        PageParams(per_page=FIRST_WORKS, cursor=None),
+        None,
+        count=author.works_count,
+        max_authorships=PREVIEW_AUTHORSHIPS,
+    )
+    preview = WorksPreview(count=meta.count, next_cursor=meta.next_cursor, results=[])
+    body = _overview(session, author, preview, viewer).model_dump(mode="json")
+    body["works"]["results"] = items
+    return orjson.dumps(body, option=ORJSON_OPTIONS)
+
+
+def _overview(
+    session: Session, author: Any, works: WorksPreview, viewer: Caller | None
+) -> AuthorOverview:
     return AuthorOverview(
         id=public_id(Kind.AUTHOR, author.id),
         display_name=author.display_name,
@@ -294,10 +324,8 @@ def author_overview(session: Session, ident: str, viewer: Caller | None = None) 
             )
             for c in orjson.loads(author.collaborators)
         ],
-        works=WorksPreview(
-            count=works.meta.count, next_cursor=works.meta.next_cursor, results=works.results
-        ),
+        works=works,
         viewer=viewer_actions(
-            author, viewer_state(session, viewer, author_id) if viewer is not None else None
+            author, viewer_state(session, viewer, author.id) if viewer is not None else None
         ),
     )

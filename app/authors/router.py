@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from app.accounts.deps import authenticate, bearer_token
 from app.authors import service
-from app.authors.overview import AuthorOverview, author_overview
+from app.authors.overview import AuthorOverview, author_overview_json
 from app.authors.schemas import (
     SUMMARY_FIELDS,
     AuthorDetail,
@@ -138,7 +138,8 @@ async def get_author_overview(request: Request, author_id: AuthorIdPath) -> Resp
 
     def overview(session: Session) -> Response:
         viewer = authenticate(session, secret_key, token) if token else None
-        return model_response(author_overview(session, author_id, viewer))
+        body = author_overview_json(session, author_id, viewer)
+        return Response(body, media_type="application/json")
 
     return await run_in_request_session(request, overview)
 

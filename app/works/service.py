@@ -206,8 +206,24 @@ def list_works_json(
 ) -> bytes:
     """`list_works`'s page as JSON (only `fields` of each work, when given), shaped by the
     database instead of pydantic models (app/works/encoding.py): `GET /v1/works`."""
-    meta, rows = _page_rows(session, filters, page, sort, None)
-    return encode_page(meta, work_items(session, rows, max_authorships=LIST_AUTHORSHIPS), fields)
+    meta, items = list_work_items(session, filters, page, sort)
+    return encode_page(meta, items, fields)
+
+
+def list_work_items(
+    session: Session,
+    filters: WorkFilters,
+    page: PageParams,
+    sort: str | None,
+    *,
+    count: int | None = None,
+    max_authorships: int | None = None,
+) -> tuple[Meta, list[dict[str, Any]]]:
+    """`list_works`'s page as its meta and the works as `encode_page` takes them (their
+    authorships and topics as JSON written by the database, app/works/encoding.py); the
+    same `count` and `max_authorships` as `list_works`."""
+    meta, rows = _page_rows(session, filters, page, sort, count)
+    return meta, work_items(session, rows, max_authorships=max_authorships or LIST_AUTHORSHIPS)
 
 
 def _page_rows(

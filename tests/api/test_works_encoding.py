@@ -172,3 +172,26 @@ def test_the_route_writes_what_the_models_write(client: TestClient, session: Ses
         got, expected = response.json(), _page(session, params)
         assert expected["results"], query
         assert _ordered(got) == _ordered(expected), query
+
+
+def test_the_overview_route_writes_what_the_overview_model_writes(
+    client: TestClient, session: Session
+) -> None:
+    from app.authors.overview import author_overview
+
+    works = _tricky_works(session)
+    authors = session.scalars(
+        select(Authorship.author_id)
+        .where(Authorship.work_id.in_([w.id for w in works]), Authorship.author_id.is_not(None))
+        .distinct()
+    ).all()
+    session.commit()
+    assert len(authors) >= 2
+    for author_id in authors:
+        response = client.get(f"/v1/authors/A{author_id}/overview")
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        expected = author_overview(session, f"A{author_id}").model_dump(mode="json")
+        got = response.json()
+        assert got["works"]["results"], author_id
+        assert _ordered(got) == _ordered(expected), author_id
