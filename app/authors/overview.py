@@ -2,7 +2,7 @@
 
 A bounded number of queries whatever the author (a test counts them): the record with its
 top topics and close collaborators (one statement), and the first page of works (one query
-for the page, one for its authorships, one for its topics); a logged-in viewer adds one
+for the page, one for its authorships and topics as JSON); a logged-in viewer adds one
 more for what they may do (follow or unfollow, claim, invite).
 """
 
