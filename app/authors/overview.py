@@ -250,15 +250,8 @@ def _overview_record(dialect: str) -> Select[*tuple[Any, ...]]:
 def author_overview(session: Session, ident: str, viewer: Caller | None = None) -> AuthorOverview:
     """The overview as a model, its works shaped by pydantic (`author_overview_json` is what
     the route sends; tests compare the two)."""
-    author = live_author_row(session, ident, _overview_record(session.get_bind().dialect.name))
-    works = list_works(
-        session,
-        WorkFilters(author_id=author.id),
-        PageParams(per_page=FIRST_WORKS, cursor=None),
-        None,
-        count=author.works_count,
-        max_authorships=PREVIEW_AUTHORSHIPS,
-    )
+    author = _record(session, ident)
+    works = list_works(session, **_first_works(author))
     preview = WorksPreview(
         count=works.meta.count, next_cursor=works.meta.next_cursor, results=works.results
     )
@@ -269,19 +262,27 @@ def author_overview_json(session: Session, ident: str, viewer: Caller | None = N
     """`author_overview` as JSON, with the works written from the database's JSON instead
     of a `WorkOut` per work: shaping ten works through pydantic was almost half of an
     overview's CPU (docs/benchmarks.md, "The overview's works")."""
-    author = live_author_row(session, ident, _overview_record(session.get_bind().dialect.name))
-    meta, items = list_work_items(
-        session,
-        WorkFilters(author_id=author.id),
-        PageParams(per_page=FIRST_WORKS, cursor=None),
-        None,
-        count=author.works_count,
-        max_authorships=PREVIEW_AUTHORSHIPS,
-    )
+    author = _record(session, ident)
+    meta, items = list_work_items(session, **_first_works(author))
     preview = WorksPreview(count=meta.count, next_cursor=meta.next_cursor, results=[])
     body = _overview(session, author, preview, viewer).model_dump(mode="json")
     body["works"]["results"] = items
     return orjson.dumps(body, option=ORJSON_OPTIONS)
+
+
+def _record(session: Session, ident: str) -> Any:
+    return live_author_row(session, ident, _overview_record(session.get_bind().dialect.name))
+
+
+def _first_works(author: Any) -> dict[str, Any]:
+    """The first page of the author's works, as `list_works` and `list_work_items` take it."""
+    return {
+        "filters": WorkFilters(author_id=author.id),
+        "page": PageParams(per_page=FIRST_WORKS, cursor=None),
+        "sort": None,
+        "count": author.works_count,
+        "max_authorships": PREVIEW_AUTHORSHIPS,
+    }
 
 
 def _overview(
