@@ -6,12 +6,13 @@ the ingestion pipeline use `transaction()`. Code below them only adds and flushe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,15 +70,48 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         echo=echo,
         **_JSON_CODEC,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         pool_recycle=1800,
     )
+    _check_after_idle(engine)
+    return engine
+
+
+# A pooled connection idle for longer than this is checked before use (see below).
+IDLE_CHECK_SECONDS = 1.0
+_CHECKED_IN_AT = "bzpeer_checked_in_at"
+
+
+def _check_after_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has been idle for a while.
+
+    `pool_pre_ping` checks on every checkout, a `SELECT 1` round trip per request: on the
+    author record, one of its two statements. A connection back in use within a second
+    cannot hide a server restart for long: under load, the first request on a dropped
+    connection fails (503), and SQLAlchemy, seeing the disconnect, recycles every pooled
+    connection opened before it. An idle pool, where a restart would otherwise go unseen
+    until a request fails on it, is checked as before; a failed check recycles the pool and
+    the checkout gets a new connection (SQLAlchemy's `DisconnectionError` protocol).
+    """
+
+    @event.listens_for(engine, "checkin")
+    def remember_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def check_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        checked_in_at = record.info.get(_CHECKED_IN_AT)
+        if checked_in_at is None or time.monotonic() - checked_in_at < IDLE_CHECK_SECONDS:
+            return  # new, or just used
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.InvalidatePoolError() from error
 
 
 @contextmanager

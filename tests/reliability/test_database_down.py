@@ -1,6 +1,7 @@
 """The database goes away under load and comes back: 503 problem+json while it is away, and
-the service recovers by itself (no restart), because pooled connections are checked before
-use (`pool_pre_ping`) and a failed check opens a new one.
+the service recovers by itself (no restart): on PostgreSQL a request that fails on a dropped
+connection makes SQLAlchemy recycle the pool, and a connection that sat idle is checked
+before use (`app.core.database.IDLE_CHECK_SECONDS`), a failed check opening a new one.
 
 PostgreSQL: a TCP proxy between the app and the server is cut (every connection dropped,
 new ones refused) and restored, which is what a server restart looks like to a client.
@@ -11,6 +12,7 @@ recycled, so new connections cannot open it.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
+from app.core import database
 from app.main import create_app
 from tests.reliability.conftest import ScratchDatabases, TcpProxy, app_settings, is_postgres
 
@@ -100,6 +103,39 @@ def test_postgres_restart_gives_503_then_recovers(engine: Engine) -> None:
     try:
         with TestClient(create_app(app_settings(proxied))) as client:
             _outage(client, cut())
+    finally:
+        proxy.close()
+
+
+def test_postgres_restart_while_idle_is_seen_before_a_request_fails(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No request during the outage: every pooled connection is dead when the next one
+    comes, yet it gets a 200, because a connection idle that long is checked first. A
+    connection back in use at once is not checked (no extra round trip under load)."""
+    if not is_postgres(str(engine.url)):
+        pytest.skip("PostgreSQL only: SQLite has no server to restart")
+    monkeypatch.setattr(database, "IDLE_CHECK_SECONDS", 0.2)
+    url = engine.url
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    try:
+        with TestClient(create_app(app_settings(proxied))) as client:
+            app_engine = _engine(client.app)  # type: ignore[arg-type]
+            pings: list[object] = []
+            ping = app_engine.dialect.do_ping
+            monkeypatch.setattr(
+                app_engine.dialect, "do_ping", lambda conn: pings.append(conn) or ping(conn)
+            )
+            for _ in range(5):
+                assert client.get(READS[0]).status_code == 200
+            assert pings == []
+            proxy.cut()
+            proxy.restore()
+            time.sleep(0.3)
+            response = client.get(READS[0])
+            assert response.status_code == 200, response.text
+            assert len(pings) == 1
     finally:
         proxy.close()
 
