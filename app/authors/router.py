@@ -104,6 +104,7 @@ async def autocomplete_authors(
         request,
         lambda session: model_response(service.autocomplete(session, q)),
         quick=is_prefix_lookup(q),
+        autocommit=True,
     )
 
 
@@ -114,12 +115,12 @@ async def autocomplete_authors(
     responses={301: {"description": "Merged into another record (see Location)."}},
 )
 async def get_author(request: Request, author_id: AuthorIdPath) -> Response:
-    # The hottest read: one thread-pool hop for query and encoding, one statement (see
-    # run_in_request_session).
+    # The hottest read: one thread-pool hop for query and encoding, one statement and no
+    # BEGIN or COMMIT (see run_in_request_session).
     return await run_in_request_session(
         request,
         lambda session: model_response(service.get_author(session, author_id)),
-        one_statement=True,
+        autocommit=True,
     )
 
 
@@ -141,7 +142,7 @@ async def get_author_overview(request: Request, author_id: AuthorIdPath) -> Resp
         body = author_overview_json(session, author_id, viewer)
         return Response(body, media_type="application/json")
 
-    return await run_in_request_session(request, overview)
+    return await run_in_request_session(request, overview, autocommit=True)
 
 
 @router.get(

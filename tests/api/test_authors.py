@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
@@ -237,13 +238,21 @@ def test_autocomplete_prefix_ranked_and_bounded(client: TestClient, session: Ses
     assert client.get("/v1/autocomplete/authors", params={"q": ""}).status_code == 422
 
 
-def test_author_record_runs_as_one_statement_without_a_transaction_on_postgresql(
-    fresh_engine: Engine, database_url: str
+@pytest.mark.parametrize(
+    ("path", "statements"),
+    [
+        ("/v1/authors/A{id}", 1),
+        ("/v1/authors/A{id}/overview", 2),
+        ("/v1/autocomplete/authors?q=sun", 2),
+    ],
+)
+def test_hot_reads_run_without_a_transaction_on_postgresql(
+    fresh_engine: Engine, database_url: str, path: str, statements: int
 ) -> None:
     """Through an app that opens its own connections (the `client` fixture's share one
-    transaction): on PostgreSQL the record's statement runs in autocommit, and the pooled
-    connection goes back transactional for the next request; SQLite keeps its own
-    transaction handling."""
+    transaction): on PostgreSQL the record, the overview and autocomplete run their
+    statements in autocommit (no BEGIN, no COMMIT), and the pooled connection goes back
+    transactional for the next request; SQLite keeps its own transaction handling."""
     with Session(fresh_engine) as session, session.begin():
         author = f.author(session, "Maosong Sun")
         session.add(AuthorNameVariant(author_id=author.id, name="M. Sun", works_count=2))
@@ -259,16 +268,17 @@ def test_author_record_runs_as_one_statement_without_a_transaction_on_postgresql
             modes.append(driver.autocommit if postgres else driver.isolation_level)
 
         event.listen(engine, "before_cursor_execute", seen)
-        body = client.get(f"/v1/authors/A{author_id}").json()
-        assert body["display_name_alternatives"] == ["M. Sun"]
-        record_modes = list(modes)
+        response = client.get(path.format(id=author_id))
+        assert response.status_code == 200, response.text
+        assert "Maosong Sun" in response.text
+        hot_modes = list(modes)
         modes.clear()
         assert client.get(f"/v1/authors/A{author_id}/topics").status_code == 200
         assert modes, "the topics list ran no statement"
     if postgres:
-        # One statement, in autocommit; the next request on the same pooled connection runs
-        # in a transaction again.
-        assert (record_modes, set(modes)) == ([True], {False})
+        # In autocommit; the next request on the same pooled connection runs in a
+        # transaction again.
+        assert (hot_modes, set(modes)) == ([True] * statements, {False})
     else:
         # Our isolation level (None: BEGIN is ours, app.core.database) throughout.
-        assert set(record_modes) | set(modes) == {None}
+        assert set(hot_modes) | set(modes) == {None}
