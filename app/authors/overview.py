@@ -1,9 +1,9 @@
 """The author overview: everything an author's public page shows, in one round trip.
 
 A bounded number of queries whatever the author (a test counts them): the record with its
-top topics and close collaborators (one statement), and the first page of works (one query
-for the page, one for its authorships and topics as JSON); a logged-in viewer adds one
-more for what they may do (follow or unfollow, claim, invite).
+top topics, close collaborators and the ids of its newest works (one statement), and those
+works with their authorships and topics as JSON (one more); a logged-in viewer adds one
+for what they may do (follow or unfollow, claim, invite).
 """
 
 from __future__ import annotations
@@ -26,7 +26,12 @@ from app.core.sqljson import json_array, json_object
 from app.models import Author, AuthorTopic, Claim, CoauthorEdge, Follow, Invitation, Topic
 from app.works.encoding import ORJSON_OPTIONS
 from app.works.schemas import WorkOut
-from app.works.service import WorkFilters, list_work_items, list_works
+from app.works.service import (
+    WorkFilters,
+    author_first_page_items,
+    author_newest_work_ids,
+    list_works,
+)
 
 TOP_TOPICS = 10
 CLOSE_COLLABORATORS = 12
@@ -206,8 +211,9 @@ def _anonymous_actions(author: RecordState) -> ViewerActions:
 
 @functools.cache
 def _overview_record(dialect: str) -> Select[*tuple[Any, ...]]:
-    """The record with its top topics and close collaborators as JSON arrays: one statement
-    where three were (each one a round trip to PostgreSQL). Built once per dialect."""
+    """The record with its top topics, close collaborators and newest works' ids as JSON
+    arrays: one statement where four were (each one a round trip to PostgreSQL). Built once
+    per dialect."""
     coauthor = aliased(Author)
     collaborator = json_object(
         dialect,
@@ -242,8 +248,12 @@ def _overview_record(dialect: str) -> Select[*tuple[Any, ...]]:
         Author,
         limit=TOP_TOPICS,
     )
+    first_works = author_newest_work_ids(dialect, Author.id, FIRST_WORKS + 1)
     return select(
-        *DETAIL_COLUMNS, topics.label("top_topics"), collaborators.label("collaborators")
+        *DETAIL_COLUMNS,
+        topics.label("top_topics"),
+        collaborators.label("collaborators"),
+        first_works.label("first_work_ids"),
     ).where(Author.id == bindparam("author_id"))
 
 
@@ -251,7 +261,14 @@ def author_overview(session: Session, ident: str, viewer: Caller | None = None) 
     """The overview as a model, its works shaped by pydantic (`author_overview_json` is what
     the route sends; tests compare the two)."""
     author = _record(session, ident)
-    works = list_works(session, **_first_works(author))
+    works = list_works(
+        session,
+        WorkFilters(author_id=author.id),
+        PageParams(per_page=FIRST_WORKS, cursor=None),
+        None,
+        count=author.works_count,
+        max_authorships=PREVIEW_AUTHORSHIPS,
+    )
     preview = WorksPreview(
         count=works.meta.count, next_cursor=works.meta.next_cursor, results=works.results
     )
@@ -263,7 +280,13 @@ def author_overview_json(session: Session, ident: str, viewer: Caller | None = N
     of a `WorkOut` per work: shaping ten works through pydantic was almost half of an
     overview's CPU (docs/benchmarks.md, "The overview's works")."""
     author = _record(session, ident)
-    meta, items = list_work_items(session, **_first_works(author))
+    meta, items = author_first_page_items(
+        session,
+        orjson.loads(author.first_work_ids),
+        PageParams(per_page=FIRST_WORKS, cursor=None),
+        author.works_count,
+        max_authorships=PREVIEW_AUTHORSHIPS,
+    )
     preview = WorksPreview(count=meta.count, next_cursor=meta.next_cursor, results=[])
     body = _overview(session, author, preview, viewer).model_dump(mode="json")
     body["works"]["results"] = items
@@ -272,17 +295,6 @@ def author_overview_json(session: Session, ident: str, viewer: Caller | None = N
 
 def _record(session: Session, ident: str) -> Any:
     return live_author_row(session, ident, _overview_record(session.get_bind().dialect.name))
-
-
-def _first_works(author: Any) -> dict[str, Any]:
-    """The first page of the author's works, as `list_works` and `list_work_items` take it."""
-    return {
-        "filters": WorkFilters(author_id=author.id),
-        "page": PageParams(per_page=FIRST_WORKS, cursor=None),
-        "sort": None,
-        "count": author.works_count,
-        "max_authorships": PREVIEW_AUTHORSHIPS,
-    }
 
 
 def _overview(

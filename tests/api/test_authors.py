@@ -256,6 +256,7 @@ def test_hot_reads_run_without_a_transaction_on_postgresql(
     with Session(fresh_engine) as session, session.begin():
         author = f.author(session, "Maosong Sun")
         session.add(AuthorNameVariant(author_id=author.id, name="M. Sun", works_count=2))
+        f.work(session, [author])
         author_id = author.id
     app = create_app(Settings(database_url=database_url, log_json=False, database_pool_size=1))
     modes: list[object] = []

@@ -19,7 +19,13 @@ from app.core.pagination import PageParams
 from app.core.responses import page_response
 from app.models import Authorship, Work, WorkTopic
 from app.works import service
-from app.works.encoding import ORJSON_OPTIONS, WORK_COLUMNS, work_items
+from app.works.encoding import (
+    ORJSON_OPTIONS,
+    WORK_COLUMNS,
+    nested_item,
+    work_items,
+    works_with_nested,
+)
 from app.works.schemas import WORK_FIELDS
 from tests import factories as f
 
@@ -117,7 +123,13 @@ def test_work_items_equal_the_pydantic_models_field_by_field(
     )
     models = service.works_out(session, rows, max_authorships=max_authorships)
     items = work_items(session, rows, max_authorships=max_authorships)
+    # The one-statement page read by id writes the same, in the order of the ids asked for.
+    ids = [row.id for row in rows]
+    in_one = works_with_nested(session, [*reversed(ids), 10**9], max_authorships=max_authorships)
+    assert [row.id for row in in_one] == [*reversed(ids)]
     encoded = orjson.loads(orjson.dumps(items, option=ORJSON_OPTIONS))
+    from_one = [nested_item(row) for row in reversed(in_one)]
+    assert orjson.loads(orjson.dumps(from_one, option=ORJSON_OPTIONS)) == encoded
     assert len(encoded) == len(models) == 3
     for model, item in zip(models, encoded, strict=True):
         expected = model.model_dump(mode="json")
@@ -195,3 +207,29 @@ def test_the_overview_route_writes_what_the_overview_model_writes(
         got = response.json()
         assert got["works"]["results"], author_id
         assert _ordered(got) == _ordered(expected), author_id
+
+
+def test_the_overview_of_a_prolific_author_pages_on_as_the_model_does(
+    client: TestClient, session: Session
+) -> None:
+    """More works than the overview shows, dates tied and one work deleted: the route's
+    newest works (ids found by the record's statement) and its cursor are the model's."""
+    from app.authors.overview import FIRST_WORKS, author_overview
+
+    author = f.author(session, "Prolific Writer", works_count=FIRST_WORKS + 3)
+    works = [f.work(session, [author], year=2000 + i % 4) for i in range(FIRST_WORKS + 4)]
+    works[-1].is_deleted = True
+    session.commit()
+    response = client.get(f"/v1/authors/A{author.id}/overview")
+    assert response.status_code == 200, response.text
+    got = response.json()
+    expected = author_overview(session, f"A{author.id}").model_dump(mode="json")
+    assert _ordered(got) == _ordered(expected)
+    shown = [w["id"] for w in got["works"]["results"]]
+    assert len(shown) == FIRST_WORKS and f"W{works[-1].id}" not in shown
+    assert got["works"]["next_cursor"]
+    rest = client.get(
+        f"/v1/authors/A{author.id}/works", params={"cursor": got["works"]["next_cursor"]}
+    ).json()
+    assert len(shown) + len(rest["results"]) == FIRST_WORKS + 3
+    assert not set(shown) & {w["id"] for w in rest["results"]}
