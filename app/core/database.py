@@ -79,7 +79,35 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         pool_recycle=1800,
     )
     _check_after_idle(engine)
+    event.listen(engine, "do_execute", _execute_unprepared_when_asked)
     return engine
+
+
+# Execution option: run this connection's statements unprepared on PostgreSQL, each planned
+# for its own values (see `unprepared`).
+UNPREPARED = "bzpeer_unprepared"
+
+
+def unprepared(connection: Connection) -> None:
+    """From now on, run `connection`'s statements unprepared (PostgreSQL; no-op on SQLite).
+
+    psycopg prepares a statement once it has run five times on a connection, and PostgreSQL
+    then moves to a generic plan, made without the parameters' values. For a search that
+    is a plan that cannot know how common the words are. An unprepared statement is planned
+    for its values every time, which `SET LOCAL plan_cache_mode = force_custom_plan` also
+    gets, but only inside a transaction: this needs none, so no BEGIN, SET or COMMIT.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execution_options(**{UNPREPARED: True})
+
+
+def _execute_unprepared_when_asked(
+    cursor: Any, statement: str, parameters: Any, context: Any
+) -> bool | None:
+    if not context.execution_options.get(UNPREPARED):
+        return None  # SQLAlchemy executes it as usual
+    cursor.execute(statement, parameters, prepare=False)
+    return True
 
 
 # A pooled connection idle for longer than this is checked before use (see below).

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
 
+from app.core.database import unprepared
 from app.ingest.names import ascii_fold
 from app.models import Author, Work
 
@@ -258,16 +259,15 @@ class WorkSearch:
         return self.matches((), self._id)
 
     def plan_for_these_words(self, session: Session) -> None:
-        """Have PostgreSQL plan the transaction's statements for the words searched.
+        """Have PostgreSQL plan the request's statements for the words searched.
 
-        psycopg prepares a statement run five times on a connection, and PostgreSQL then
-        switches to a generic plan that cannot know how common the words are: it read all
-        65,000 matches of "bound" through the GIN index to keep the newest 500, where
+        A prepared statement's generic plan cannot know how common the words are: it read
+        all 65,000 matches of "bound" through the GIN index to keep the newest 500, where
         walking the newest works reads 800 (100,000 works, 300 sampled title words: the
-        newest-500 window p50 7.2 -> 4.4 ms, p99 54 -> 20 ms with custom plans).
+        newest-500 window p50 7.2 -> 4.4 ms, p99 54 -> 20 ms with plans for the words).
+        See `app.core.database.unprepared`.
         """
-        if self.dialect == "postgresql":
-            session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+        unprepared(session.connection())
 
 
 def work_search(dialect: str, query: str) -> WorkSearch | None:

@@ -94,7 +94,7 @@ async def list_works(
     # (docs/benchmarks.md, "Search on the event loop"). Anything that can walk every match
     # stays off the loop.
     quick = author is None and service.is_plain_search_first_page(unresolved, page, sort)
-    return await run_in_request_session(request, works, quick=quick)
+    return await run_in_request_session(request, works, quick=quick, autocommit=True)
 
 
 def _wanted_format(format: ExportFormat | None, accept: str | None) -> ExportFormat:
