@@ -23,13 +23,14 @@ from bench.api import (
     Options,
     bzpeer_env,
     bzpeer_paths,
+    bzpeer_serve,
     free_port,
     lua_script,
     measured_wrk,
     sample,
     server,
 )
-from bench.ingest import executable, working_directory
+from bench.ingest import working_directory
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -68,16 +69,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         for name, checkout in builds.items():
             port = free_port()
             env = {**bzpeer_env(args.url), "PYTHONPATH": str(Path(checkout).resolve())}
-            argv_ = [
-                executable("bzpeer"),
-                "serve",
-                "--workers",
-                str(options.workers),
-                "--port",
-                str(port),
-            ]
             ready = f"http://127.0.0.1:{port}/readyz"
-            stack.enter_context(server(argv_, ready, work / f"{name}.log", env))
+            stack.enter_context(
+                server(bzpeer_serve(options, port), ready, work / f"{name}.log", env)
+            )
             ports[name] = port
         for endpoint in wanted:
             script = lua_script(work / "ab.lua", paths[endpoint])

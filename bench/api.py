@@ -268,6 +268,11 @@ def process_tree_rss_mib(pid: int) -> tuple[float, float]:
     return totals["VmRSS:"] / 1024, totals["RssAnon:"] / 1024
 
 
+def bzpeer_serve(options: Options, port: int) -> list[str]:
+    """`bzpeer serve` as the harness runs it: its production worker count, on `port`."""
+    return [executable("bzpeer"), "serve", "--workers", str(options.workers), "--port", str(port)]
+
+
 def bzpeer_env(url: str) -> dict[str, str]:
     """What a production deployment sets: production mode, a real secret, warnings only."""
     return {
@@ -361,14 +366,7 @@ def measure_backend(
     db_name = sqlite_file.stem
     ds_paths = [f"/{db_name}/works/{w}.json" for w in samples.works]
     ds_script = lua_script(work / "datasette.lua", ds_paths)
-    bz_argv = [
-        executable("bzpeer"),
-        "serve",
-        "--workers",
-        str(options.workers),
-        "--port",
-        str(bz_port),
-    ]
+    bz_argv = bzpeer_serve(options, bz_port)
     ds_argv = [executable(DATASETTE), "serve", str(sqlite_file), "-p", str(ds_port)]
     tag = backend.lower()
     rows: list[Row] = []
@@ -457,15 +455,9 @@ def load_run(
     # capacity. (Mixed with search, the rate would be set by search's far lower capacity.)
     paths = bzpeer_paths(samples)["GET /v1/authors/{id}"]
     script = lua_script(work / "load.lua", paths, delay_ms=delay_ms)
-    argv = [
-        executable("bzpeer"),
-        "serve",
-        "--workers",
-        str(options.workers),
-        "--port",
-        str(port),
-    ]
-    with server(argv, f"{base}/readyz", work / "bzpeer-load.log", bzpeer_env(url)) as pid:
+    with server(
+        bzpeer_serve(options, port), f"{base}/readyz", work / "bzpeer-load.log", bzpeer_env(url)
+    ) as pid:
         run_wrk(base, script, seconds=5, connections=connections, threads=1, console=console)
         rss_start = process_tree_rss_mib(pid)
         result = measured_wrk(base, script, options, console, seconds=seconds)

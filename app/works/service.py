@@ -18,6 +18,7 @@ from app.core.pagination import (
     Page,
     PageParams,
     decode_offset,
+    encode_cursor,
     keyset,
     next_cursor,
     offset_cursor,
@@ -258,8 +259,12 @@ def author_first_page_items(
 ) -> tuple[Meta, list[dict[str, Any]]]:
     """An author's first page of works (newest first) as `list_work_items` gives it, from
     the ids `author_newest_work_ids` found: one statement, where the page alone takes two."""
-    rows = works_with_nested(session, ids, max_authorships=max_authorships)
-    kept, cursor = next_cursor(rows, page, _DEFAULT_SORT_NAME, _DEFAULT_KEY.column.key)
+    # The look-ahead id only tells whether a next page exists: its JSON would be thrown away.
+    kept = works_with_nested(session, ids[: page.per_page], max_authorships=max_authorships)
+    cursor = None
+    if len(ids) > page.per_page and kept:
+        last = kept[-1]
+        cursor = encode_cursor(_DEFAULT_SORT_NAME, getattr(last, _DEFAULT_KEY.column.key), last.id)
     meta = Meta(count=count, count_is_exact=True, per_page=page.per_page, next_cursor=cursor)
     return meta, [nested_item(row) for row in kept]
 
@@ -282,6 +287,7 @@ def _page_rows(
         search.plan_for_these_words(session)
     live = [Work.is_deleted.is_(False), *narrowing]
     exact = True
+    has_nested = False
     if count is None:
         if search is not None:
             count, exact = count_works(session, search, narrowing)
@@ -304,20 +310,18 @@ def _page_rows(
         cursor = offset_cursor(offset + page.per_page) if len(ids) > page.per_page else None
         ids = ids[: page.per_page]
         if nested is not None:
-            meta = Meta(
-                count=count, count_is_exact=exact, per_page=page.per_page, next_cursor=cursor
-            )
-            return meta, works_with_nested(session, ids, max_authorships=nested), True
-        found = session.connection().execute(_WORKS_BY_ID, {"ids": ids}) if ids else ()
-        by_id = {w.id: w for w in found}
-        kept = [by_id[i] for i in ids if i in by_id]
+            kept, has_nested = works_with_nested(session, ids, max_authorships=nested), True
+        else:
+            found = session.connection().execute(_WORKS_BY_ID, {"ids": ids}) if ids else ()
+            by_id = {w.id: w for w in found}
+            kept = [by_id[i] for i in ids if i in by_id]
     else:
         sort_name, key = parse_sort(sort, WORK_SORTS, DEFAULT_WORK_SORT)
         conditions = live if search is None else [*live, Work.id.in_(search.work_ids())]
         stmt = keyset(select(*WORK_COLUMNS).where(*conditions), page, sort_name, key, Work.id)
         kept, cursor = next_cursor(session.execute(stmt).all(), page, sort_name, key.column.key)
     meta = Meta(count=count, count_is_exact=exact, per_page=page.per_page, next_cursor=cursor)
-    return meta, kept, False
+    return meta, kept, has_nested
 
 
 # Authorships per work in lists and previews, as OpenAlex does: a collaboration paper has
