@@ -143,19 +143,31 @@ def _check_after_idle(engine: Engine) -> None:
 
 
 @contextmanager
-def sqlite_page_cache(connection: Connection, mib: int) -> Iterator[None]:
-    """Give this SQLite connection a page cache of up to `mib` MiB for a while (no-op on
-    PostgreSQL, whose buffers are the server's).
+def bulk_working_memory(
+    connection: Connection, *, sqlite_cache_mib: int, postgres_work_mem_mib: int
+) -> Iterator[None]:
+    """Give this connection more working memory for one long bulk transaction.
 
-    For one long write transaction over a big file: once its dirty pages outgrow the cache,
-    SQLite spills them to the WAL and reads them back from it, again and again. Pages are
-    allocated as they are used, so a small transaction costs no more than before.
+    SQLite: the page cache, up to `sqlite_cache_mib`. Once a long write transaction's dirty pages outgrow it, SQLite
+    spills them to the WAL and reads them back from it, again and again; pages are
+    allocated as they are used, so a small transaction costs no more than before. Given back
+    afterwards, since the connection returns to the pool.
+
+    PostgreSQL: `work_mem`, for the transaction only (`SET LOCAL`); it is per sort or hash
+    node of a statement, so it is set lower than SQLite's cache. With the default 4 MB a
+    sort of millions of coauthor pairs goes to disk in many passes, and a hashed
+    `IN (subquery)` that no longer fits is planned as a plain subplan that rescans the
+    subquery for every row (quadratic). The caller must be inside a transaction.
     """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL work_mem = '{int(postgres_work_mem_mib)}MB'")
+        yield
+        return
     if connection.dialect.name != "sqlite":
         yield
         return
     previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(mib) * 1024}")
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(sqlite_cache_mib) * 1024}")
     try:
         yield
     finally:

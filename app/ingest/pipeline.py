@@ -30,7 +30,7 @@ from typing import Any, Final, NamedTuple, TextIO
 import orjson
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
-from app.core.database import sqlite_page_cache
+from app.core.database import bulk_working_memory
 from app.core.settings import Settings
 from app.ingest import bulk
 from app.ingest.disambiguation import (
@@ -474,7 +474,11 @@ class Pipeline:
             )
             with (
                 self.engine.begin() as connection,
-                sqlite_page_cache(connection, END_OF_RUN_CACHE_MIB),
+                bulk_working_memory(
+                    connection,
+                    sqlite_cache_mib=END_OF_RUN_CACHE_MIB,
+                    postgres_work_mem_mib=END_OF_RUN_WORK_MEM_MIB,
+                ),
             ):
                 phase = time.perf_counter()
                 self.summary.edges = refresh_after_run(
@@ -1115,6 +1119,10 @@ def refresh_planner_statistics(engine: Engine) -> None:
 # re-read them from the WAL, writing 6.6 GB for a 1.9 GB WAL in the refresh; 1 GiB halved
 # those writes and cut the refresh from 662 to 510 s (docs/ingest-performance.md).
 END_OF_RUN_CACHE_MIB = 1024
+# PostgreSQL's counterpart, per sort or hash node: enough to hash every author id of a
+# million-work run (an anti-join that spills to disk still works; one that falls back to a
+# plain subplan does not) and to sort its coauthor pairs in a few passes.
+END_OF_RUN_WORK_MEM_MIB = 256
 
 
 # A run that added this many works leaves the full-text index in many small pieces (FTS5

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from app.core.database import sqlite_page_cache
+from app.core.database import bulk_working_memory
 from app.core.settings import Settings
 from app.ingest.formats.snapshot import iter_snapshot
 from app.ingest.pipeline import Pipeline
@@ -336,15 +336,21 @@ def test_a_run_past_the_threshold_settles_the_search_index(
     assert _search_index_pieces(fresh_engine) == _SETTLED[fresh_engine.dialect.name]
 
 
-def test_the_end_of_run_page_cache_is_given_back_to_the_pooled_connection(
+def test_the_end_of_run_working_memory_is_given_back_to_the_pooled_connection(
     fresh_engine: Engine,
 ) -> None:
+    memory = {"sqlite_cache_mib": 8, "postgres_work_mem_mib": 96}
+    if fresh_engine.dialect.name == "postgresql":
+        with fresh_engine.connect() as connection:
+            usual = connection.exec_driver_sql("SHOW work_mem").scalar()
+            connection.commit()
+            with connection.begin(), bulk_working_memory(connection, **memory):
+                assert connection.exec_driver_sql("SHOW work_mem").scalar() == "96MB"
+            # SET LOCAL ends with its transaction.
+            assert connection.exec_driver_sql("SHOW work_mem").scalar() == usual != "96MB"
+        return
     with fresh_engine.connect() as connection:
-        if connection.dialect.name != "sqlite":
-            with sqlite_page_cache(connection, 8):  # PostgreSQL: nothing to set
-                assert connection.scalar(text("SELECT 1")) == 1
-            return
         usual = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-        with sqlite_page_cache(connection, 8):
+        with bulk_working_memory(connection, **memory):
             assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -8 * 1024
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == usual == -65536
