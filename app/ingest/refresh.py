@@ -28,6 +28,7 @@ def _not_affected(column: str) -> str:
     # (587k authors) the edges' mirror insert ran for over half an hour that way.
     return f"NOT EXISTS (SELECT 1 FROM refresh_authors r WHERE r.id = {column})"
 
+
 # The facts of `verification_level`, for an `authors` row. `claim_status` is kept by the
 # claim workflow (`refresh_author_state`) and is 'claimed' exactly when an approved claim
 # exists; it comes first so the claim lookups only run for the few claimed records.
