@@ -19,7 +19,7 @@ from app.authors.schemas import (
     AutocompleteResponse,
     CoauthorOut,
 )
-from app.core.deps import SessionDep, run_in_request_session
+from app.core.deps import ReadCost, SessionDep, run_in_request_session
 from app.core.errors import PROBLEM_RESPONSES
 from app.core.ids import INSTITUTION_ID_PATTERN, TOPIC_ID_PATTERN
 from app.core.pagination import (
@@ -98,12 +98,12 @@ async def autocomplete_authors(
     q: Annotated[str, Query(min_length=1, max_length=100, description="Name prefix.")],
 ) -> Response:
     # Asked at typing speed: one thread-pool hop at most (see run_in_request_session). A
-    # one-word prefix is one bounded index range, quick enough for SQLite's event-loop path;
-    # several words search the full-text index, off the loop.
+    # one-word prefix is one bounded index range, answered on the event loop; several words
+    # search the full-text index, off the loop.
     return await run_in_request_session(
         request,
         lambda session: model_response(service.autocomplete(session, q)),
-        quick=is_prefix_lookup(q),
+        cost=ReadCost.LOOKUP if is_prefix_lookup(q) else ReadCost.OPEN,
         autocommit=True,
     )
 
@@ -115,8 +115,8 @@ async def autocomplete_authors(
     responses={301: {"description": "Merged into another record (see Location)."}},
 )
 async def get_author(request: Request, author_id: AuthorIdPath) -> Response:
-    # The hottest read: one thread-pool hop for query and encoding, one statement and no
-    # BEGIN or COMMIT (see run_in_request_session).
+    # The hottest read: on the event loop, one statement and no BEGIN or COMMIT (see
+    # run_in_request_session).
     return await run_in_request_session(
         request,
         lambda session: model_response(service.get_author(session, author_id)),

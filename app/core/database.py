@@ -70,10 +70,15 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
+    # A server that does not answer (a network partition, not a refused connection) would
+    # otherwise hold a connect for the kernel's TCP timeout, minutes; lookups that run on
+    # the event loop (app.core.deps) would hold their worker as long.
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 5}
     engine = create_engine(
         url,
         echo=echo,
         **_JSON_CODEC,
+        connect_args=connect_args,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_recycle=1800,

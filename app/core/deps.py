@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
@@ -54,45 +55,70 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+class ReadCost(Enum):
+    """What a read costs, which decides where it runs (`run_in_request_session`)."""
+
+    # A few index lookups (an author record, an overview, a one-word autocomplete): on the
+    # event loop on every database.
+    LOOKUP = "lookup"
+    # Bounded at any corpus size, but more than lookups (a plain search's first page): on
+    # the event loop on SQLite only, where it is CPU in this process. On PostgreSQL it is
+    # 10-20 ms of waiting on the server, which on the loop would hold up the whole worker.
+    BOUNDED = "bounded"
+    # Grows with the data (a filtered search walks every match): always in a thread.
+    OPEN = "open"
+
+
 async def run_in_request_session(
     request: Request,
     work: Callable[[Session], T],
     *,
-    quick: bool = True,
+    cost: ReadCost = ReadCost.LOOKUP,
     autocommit: bool = False,
 ) -> T:
     """Run `work` inside the request's session and transaction, for the hottest reads.
 
     A sync route with a sync session dependency costs four hand-offs between the event loop
     and the thread pool per request (dependency enter, endpoint, response validation,
-    dependency exit). Here a read on SQLite runs on the event loop itself: its bounded
-    lookups in a local file (WAL: readers never wait for the writer) take less CPU than
-    one hand-off, measured at about a quarter of the request. Anything else, a database
-    across a network included, takes exactly one hop. `work` should return the encoded
-    body, so that serialization is part of the same unit.
+    dependency exit), and even one hand-off is measurable: it wakes a thread that then
+    competes with the loop for the GIL. So a read runs on the event loop itself when it
+    costs less than that hop:
 
-    `quick=False` keeps a read off the event loop whatever the database: for reads whose
-    cost grows with the data (a filtered search walks every match), which on the loop would
-    hold up every other request of their worker (in a thread, SQLite lets go of the GIL
-    while it reads). Bounded reads, a plain search's first page included, are quicker on
-    the loop than one hand-off to a thread that then competes with the loop for the GIL.
-    `autocommit`: see `request_session`.
+    - on SQLite, any bounded read (`LOOKUP`, `BOUNDED`): lookups in a local file (WAL:
+      readers never wait for the writer) take less CPU than one hand-off, measured at
+      about a quarter of the request;
+    - on PostgreSQL, a `LOOKUP`, unless `inline_lookups` is off: its one or two round
+      trips block the worker for well under a millisecond on a local network, and the
+      hop cost more CPU than that (docs/benchmarks.md, "PostgreSQL lookups on the event
+      loop"). Such a worker serves one lookup at a time, as a sync worker does: with a
+      database further away, run more workers (docs/scaling.md) or turn it off.
+
+    Everything else takes exactly one hop; in a thread, SQLite and psycopg let go of the
+    GIL while they wait. `work` should return the encoded body, so that serialization is
+    part of the same unit. `autocommit`: see `request_session`.
     """
 
     def unit() -> T:
         with request_session(request, autocommit=autocommit) as session:
             return work(session)
 
-    if quick and request.method in ("GET", "HEAD") and _reads_local_file(request):
+    if request.method in ("GET", "HEAD") and _on_the_loop(request, cost):
         return unit()
     return await run_in_threadpool(unit)
 
 
-def _reads_local_file(request: Request) -> bool:
+def _on_the_loop(request: Request, cost: ReadCost) -> bool:
+    if cost is ReadCost.OPEN:
+        return False
     state = request.app.state
     factory = state.read_session_factory or state.session_factory
     bind = factory.kw.get("bind")
-    return bind is not None and bind.dialect.name == "sqlite"
+    if bind is None:
+        return False
+    if bind.dialect.name == "sqlite":
+        return True
+    settings: Settings = state.settings
+    return cost is ReadCost.LOOKUP and settings.inline_lookups
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     read_database_url: str | None = None
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_echo: bool = False
+    # PostgreSQL: answer index lookups (author record, overview, autocomplete) on the event
+    # loop rather than in a thread (app.core.deps.run_in_request_session, docs/scaling.md).
+    inline_lookups: bool = True
 
     secret_key: str = DEFAULT_SECRET
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000"])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from app.authors.service import resolve_author_id
-from app.core.deps import SessionDep, run_in_request_session
+from app.core.deps import ReadCost, SessionDep, run_in_request_session
 from app.core.errors import PROBLEM_RESPONSES
 from app.core.ids import AUTHOR_REF_PATTERN, TOPIC_ID_PATTERN
 from app.core.pagination import (
@@ -93,8 +93,9 @@ async def list_works(
     # 15 / 73-93 ms in the thread pool, whose hand-offs fight the loop for the GIL
     # (docs/benchmarks.md, "Search on the event loop"). Anything that can walk every match
     # stays off the loop.
-    quick = author is None and service.is_plain_search_first_page(unresolved, page, sort)
-    return await run_in_request_session(request, works, quick=quick, autocommit=True)
+    bounded = author is None and service.is_plain_search_first_page(unresolved, page, sort)
+    cost = ReadCost.BOUNDED if bounded else ReadCost.OPEN
+    return await run_in_request_session(request, works, cost=cost, autocommit=True)
 
 
 def _wanted_format(format: ExportFormat | None, accept: str | None) -> ExportFormat:

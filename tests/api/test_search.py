@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.core import search
 from app.core.database import make_engine
 from app.core.pagination import PageParams
 from app.core.search import is_prefix_lookup
+from app.core.settings import Settings
+from app.main import create_app
 from app.works.service import WorkFilters, is_plain_search_first_page, list_works_json
 from tests import factories as f
 
@@ -328,6 +330,49 @@ def test_only_a_bounded_search_is_answered_on_the_event_loop(
         assert response.status_code == 200, response.text
         assert [w["title"] for w in response.json()["results"]] == ["Quasar zyxwvuq jets"]
         assert hops == (["thread"] if off_loop else []), params
+
+
+@pytest.mark.parametrize("inline_lookups", [True, False])
+def test_lookups_are_answered_on_the_event_loop_unless_turned_off(
+    inline_lookups: bool,
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    session: Session,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.core import deps
+
+    author = f.author(session, "Mirela Zyxwvuq")
+    f.work(session, [author], title="Quasar zyxwvuq jets", year=2021)
+    session.commit()
+    hops: list[str] = []
+    real_hop = deps.run_in_threadpool
+
+    async def counted_hop(work: Any) -> Any:
+        hops.append("thread")
+        return await real_hop(work)
+
+    monkeypatch.setattr(deps, "run_in_threadpool", counted_hop)
+    app = create_app(
+        settings.model_copy(update={"inline_lookups": inline_lookups}),
+        session_factory=session_factory,
+    )
+    # The setting is PostgreSQL's: SQLite answers every bounded read on the loop.
+    on_loop = inline_lookups or engine.dialect.name == "sqlite"
+    with TestClient(app) as client:
+        for path, params, lookup in [
+            (f"/v1/authors/A{author.id}", {}, True),
+            (f"/v1/authors/A{author.id}/overview", {}, True),
+            ("/v1/autocomplete/authors", {"q": "zyxw"}, True),
+            ("/v1/autocomplete/authors", {"q": "mirela zyxw"}, False),
+            ("/v1/works", {"q": "zyxwvuq", "year_from": 2020}, False),
+        ]:
+            hops.clear()
+            response = client.get(path, params=params)
+            assert response.status_code == 200, response.text
+            assert "Zyxwvuq" in response.text
+            assert hops == ([] if lookup and on_loop else ["thread"]), path
 
 
 def test_a_search_is_planned_for_its_words_on_postgresql(engine: Engine) -> None:
