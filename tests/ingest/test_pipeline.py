@@ -241,6 +241,49 @@ def test_close_collaborators_are_decided_on_the_stored_strength(
     assert (distant.shared_works, distant.strength, distant.is_close) == (2, 2.0, False)
 
 
+def _derived(engine: Engine) -> tuple[list[Any], list[Any]]:
+    with engine.connect() as connection:
+        edges = connection.execute(
+            text(
+                "SELECT author_id, coauthor_id, shared_works, first_year, last_year, "
+                "ROUND(CAST(strength AS NUMERIC), 6), is_close FROM coauthor_edges "
+                "ORDER BY author_id, coauthor_id"
+            )
+        ).all()
+        counts = connection.execute(
+            text(
+                "SELECT id, works_count, topics_count, coauthors_count, "
+                "close_collaborators_count, first_year, last_year FROM authors ORDER BY id"
+            )
+        ).all()
+    return edges, counts
+
+
+def test_a_second_run_refreshes_only_its_authors_to_what_a_full_refresh_gives(
+    fresh_engine: Engine, tmp_path: Path
+) -> None:
+    """The end of run rebuilds the edges of the authors it touched and mirrors them to
+    their untouched coauthors (anti-joins on the touched set): after two runs over halves
+    of a corpus, refreshing every author from scratch must change nothing."""
+    from app.ingest.generate import generate_corpus
+    from app.ingest.refresh import refresh_after_run
+
+    buffer = io.BytesIO()
+    generate_corpus(400, 11, buffer)
+    lines = buffer.getvalue().splitlines(keepends=True)
+    _run(fresh_engine, b"".join(lines[:250]), "first", tmp_path, batch_size=100)
+    second = _run(fresh_engine, b"".join(lines[250:]), "second", tmp_path, batch_size=100)
+    edges, counts = _derived(fresh_engine)
+    with fresh_engine.connect() as connection:
+        every_author = set(connection.scalars(text("SELECT id FROM authors")))
+    # Both halves share authors, and the second left some of them untouched.
+    assert 0 < len(second.affected_authors) < len(every_author)
+    assert len(edges) > 100
+    with fresh_engine.begin() as connection:
+        refresh_after_run(connection, every_author, Settings())
+    assert _derived(fresh_engine) == (edges, counts)
+
+
 def test_ingested_data_served_through_http(
     fresh_engine: Engine, arxiv_data: Path, tmp_path: Path, database_url: str
 ) -> None:
