@@ -472,6 +472,12 @@ class Pipeline:
                 time.perf_counter() - started,
                 len(self.affected_authors),
             )
+            if self.summary.works_inserted >= ANALYZE_BEFORE_REFRESH_AFTER:
+                # The end of run reads what the record loop just wrote: planned with the
+                # tables' sizes from before the load, PostgreSQL read the trust signals of
+                # each chunk of 2,000 authors by a seq scan of every work (0.95 s a chunk
+                # at a million works, where the index takes milliseconds).
+                refresh_planner_statistics(self.engine)
             with (
                 self.engine.begin() as connection,
                 bulk_working_memory(
@@ -1123,6 +1129,11 @@ END_OF_RUN_CACHE_MIB = 1024
 # million-work run (an anti-join that spills to disk still works; one that falls back to a
 # plain subplan does not) and to sort its coauthor pairs in a few passes.
 END_OF_RUN_WORK_MEM_MIB = 256
+
+
+# A run that added this many works changes the tables' sizes enough to mislead the planner
+# in its own end of run; smaller runs keep the statistics they had.
+ANALYZE_BEFORE_REFRESH_AFTER = 20_000
 
 
 # A run that added this many works leaves the full-text index in many small pieces (FTS5

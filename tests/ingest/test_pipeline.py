@@ -379,6 +379,37 @@ def test_a_run_past_the_threshold_settles_the_search_index(
     assert _search_index_pieces(fresh_engine) == _SETTLED[fresh_engine.dialect.name]
 
 
+@pytest.mark.parametrize(("threshold", "analyzed_first"), [(50, True), (101, False)])
+def test_a_big_run_refreshes_planner_statistics_before_its_end_of_run(
+    threshold: int,
+    analyzed_first: bool,
+    fresh_engine: Engine,
+    arxiv_data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.ingest import pipeline
+
+    steps: list[str] = []
+    real_analyze, real_refresh = pipeline.refresh_planner_statistics, pipeline.refresh_after_run
+
+    def analyze(engine: Engine) -> None:
+        steps.append("analyze")
+        real_analyze(engine)
+
+    def refresh(*args: Any) -> int:
+        steps.append("refresh")
+        return real_refresh(*args)
+
+    monkeypatch.setattr(pipeline, "ANALYZE_BEFORE_REFRESH_AFTER", threshold)
+    monkeypatch.setattr(pipeline, "refresh_planner_statistics", analyze)
+    monkeypatch.setattr(pipeline, "refresh_after_run", refresh)
+    _run(fresh_engine, (arxiv_data / SNAPSHOT).read_bytes(), "big", tmp_path)
+    # 100 works: the end of run is planned on statistics that know them only past 50.
+    before = ["analyze"] if analyzed_first else []
+    assert steps == [*before, "refresh", "analyze"]
+
+
 def test_the_end_of_run_working_memory_is_given_back_to_the_pooled_connection(
     fresh_engine: Engine,
 ) -> None:
