@@ -18,9 +18,10 @@ A benchmark, not a test: it prints figures and asserts nothing. In one run it
    at a steady load, next to the closed-loop p99 that is mostly queueing;
 3. with `--postgres`, ingests the same corpus (or its first `--pg-works` records) into a
    fresh PostgreSQL database (COPY) and repeats step 2 with bzpeer on PostgreSQL;
-4. with `--load-seconds`, holds bzpeer at a fixed request rate (wrk has no fixed-rate mode:
-   a Lua `delay()` spaces each connection's requests) and reports errors, non-2xx answers
-   and the server's resident memory at the start and the end;
+4. with `--load-seconds`, holds bzpeer at a fixed request rate on each database measured
+   (wrk has no fixed-rate mode: a Lua `delay()` spaces each connection's requests) and
+   reports errors, non-2xx answers and the server's resident memory at the start and the
+   end;
 5. with `--kill-resume N`, ingests the first N records into another file, kills the
    ingestion with SIGKILL half-way, reruns it, and checks the counts match a clean run.
 
@@ -437,6 +438,7 @@ def paced_row(
 def load_run(
     console: Console,
     *,
+    backend: str,
     url: str,
     work: Path,
     options: Options,
@@ -455,15 +457,15 @@ def load_run(
     # capacity. (Mixed with search, the rate would be set by search's far lower capacity.)
     paths = bzpeer_paths(samples)["GET /v1/authors/{id}"]
     script = lua_script(work / "load.lua", paths, delay_ms=delay_ms)
-    with server(
-        bzpeer_serve(options, port), f"{base}/readyz", work / "bzpeer-load.log", bzpeer_env(url)
-    ) as pid:
+    log = work / f"bzpeer-load-{backend.lower()}.log"
+    with server(bzpeer_serve(options, port), f"{base}/readyz", log, bzpeer_env(url)) as pid:
         run_wrk(base, script, seconds=5, connections=connections, threads=1, console=console)
         rss_start = process_tree_rss_mib(pid)
         result = measured_wrk(base, script, options, console, seconds=seconds)
         rss_end = process_tree_rss_mib(pid)
     console.print(
-        f"load: {seconds} s of GET /v1/authors/{{id}} at a target of {rate:.0f} req/s: "
+        f"load ({backend}): {seconds} s of GET /v1/authors/{{id}} at a target of "
+        f"{rate:.0f} req/s: "
         f"{result.requests:,} requests, {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, "
         f"p99 {result.p99_ms:.1f} ms, socket errors {result.socket_errors}, "
         f"non-2xx {result.non_2xx}; server RSS {rss_start[0]:.0f} MiB at start, "
@@ -746,6 +748,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             report(console, rows)
         with contextlib.ExitStack() as stack:
             pg_url = args.pg_url
+            pg_samples = samples
             if pg_url is None and args.postgres:
                 pg_url = stack.enter_context(
                     postgres_database(args.postgres, f"api_h_bench_{os.getpid()}")
@@ -770,18 +773,31 @@ def main(argv: Sequence[str] | None = None) -> None:
                     samples=pg_samples,
                 )
                 report(console, rows)
-        if args.load_seconds:
-            authors = [r for r in rows if r.endpoint == "GET /v1/authors/{id}"]
-            rate = args.rate or 0.7 * (authors[0].result.rps if authors else 500)
-            load_run(
-                console,
-                url=sqlite_url,
-                work=work,
-                options=options,
-                samples=samples,
-                seconds=args.load_seconds,
-                rate=rate,
-            )
+            if args.load_seconds:
+                # Each database at a rate near its own capacity (70% of the author record's
+                # closed-loop req/s above), unless `--rate` fixes one for both.
+                for backend, url, backend_samples in (
+                    ("SQLite", None if args.skip_sqlite else sqlite_url, samples),
+                    ("PostgreSQL", pg_url, pg_samples),
+                ):
+                    if url is None:
+                        continue
+                    authors = [
+                        r
+                        for r in rows
+                        if r.backend == backend and r.endpoint == "GET /v1/authors/{id}"
+                    ]
+                    rate = args.rate or 0.7 * (authors[0].result.rps if authors else 500)
+                    load_run(
+                        console,
+                        backend=backend,
+                        url=url,
+                        work=work,
+                        options=options,
+                        samples=backend_samples,
+                        seconds=args.load_seconds,
+                        rate=rate,
+                    )
         if args.kill_resume:
             assert corpus is not None
             kill_resume(console, corpus, args.kill_resume, work)
