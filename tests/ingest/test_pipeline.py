@@ -410,6 +410,44 @@ def test_a_big_run_refreshes_planner_statistics_before_its_end_of_run(
     assert steps == [*before, "refresh", "analyze"]
 
 
+@pytest.mark.parametrize(("threshold", "analyzed"), [(1, True), (10**9, False)])
+def test_a_big_refresh_analyzes_the_rebuilt_edges_before_trust_reads_them(
+    threshold: int,
+    analyzed: bool,
+    fresh_engine: Engine,
+    arxiv_data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if fresh_engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite looks ids up by index whatever its statistics")
+    from sqlalchemy import event
+
+    from app.ingest import refresh
+
+    monkeypatch.setattr(refresh, "ANALYZE_REFRESHED_FROM", threshold)
+    statements: list[str] = []
+
+    def seen(*args: Any) -> None:
+        statements.append(" ".join(args[2].split()))
+
+    event.listen(fresh_engine, "before_cursor_execute", seen)
+    try:
+        _run(fresh_engine, (arxiv_data / SNAPSHOT).read_bytes(), "analyzed", tmp_path)
+    finally:
+        event.remove(fresh_engine, "before_cursor_execute", seen)
+    analyze = [i for i, sql in enumerate(statements) if sql.startswith("ANALYZE coauthor_edges")]
+    built = next(i for i, sql in enumerate(statements) if sql.startswith("INSERT INTO coauthor_"))
+    trust_reads = [i for i, sql in enumerate(statements) if "FROM coauthor_edges e JOIN" in sql]
+    trust_reads += [i for i, sql in enumerate(statements) if sql.startswith("SELECT author_id, co")]
+    assert trust_reads
+    if analyzed:
+        assert len(analyze) == 1
+        assert built < analyze[0] < min(trust_reads)
+    else:
+        assert analyze == []
+
+
 def test_the_end_of_run_working_memory_is_given_back_to_the_pooled_connection(
     fresh_engine: Engine,
 ) -> None:
