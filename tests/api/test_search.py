@@ -303,21 +303,27 @@ def test_which_searches_are_bounded_at_any_size(
     assert is_plain_search_first_page(filters, page, sort) is bounded
 
 
-def test_only_a_bounded_search_is_answered_on_the_event_loop(
-    client: TestClient, session: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One entry per hand-off of a request to the thread pool (app.core.deps)."""
     from app.core import deps
 
-    f.work(session, [f.author(session)], title="Quasar zyxwvuq jets", year=2021)
-    session.commit()
-    hops: list[str] = []
+    seen: list[str] = []
     real_hop = deps.run_in_threadpool
 
     async def counted_hop(work: Any) -> Any:
-        hops.append("thread")
+        seen.append("thread")
         return await real_hop(work)
 
     monkeypatch.setattr(deps, "run_in_threadpool", counted_hop)
+    return seen
+
+
+def test_only_a_bounded_search_is_answered_on_the_event_loop(
+    client: TestClient, session: Session, engine: Engine, hops: list[str]
+) -> None:
+    f.work(session, [f.author(session)], title="Quasar zyxwvuq jets", year=2021)
+    session.commit()
     on_sqlite = engine.dialect.name == "sqlite"
     for params, off_loop in [
         ({"q": "zyxwvuq"}, not on_sqlite),
@@ -339,21 +345,11 @@ def test_lookups_are_answered_on_the_event_loop_unless_turned_off(
     session_factory: sessionmaker[Session],
     session: Session,
     engine: Engine,
-    monkeypatch: pytest.MonkeyPatch,
+    hops: list[str],
 ) -> None:
-    from app.core import deps
-
     author = f.author(session, "Mirela Zyxwvuq")
     f.work(session, [author], title="Quasar zyxwvuq jets", year=2021)
     session.commit()
-    hops: list[str] = []
-    real_hop = deps.run_in_threadpool
-
-    async def counted_hop(work: Any) -> Any:
-        hops.append("thread")
-        return await real_hop(work)
-
-    monkeypatch.setattr(deps, "run_in_threadpool", counted_hop)
     app = create_app(
         settings.model_copy(update={"inline_lookups": inline_lookups}),
         session_factory=session_factory,
