@@ -58,9 +58,12 @@ def create_app(
             settings.database_url,
             pool_size=settings.database_pool_size,
             echo=settings.database_echo,
+            jit=False,
         )
         read_engine = (
-            make_engine(settings.read_database_url, pool_size=settings.database_pool_size)
+            make_engine(
+                settings.read_database_url, pool_size=settings.database_pool_size, jit=False
+            )
             if settings.read_database_url
             else None
         )

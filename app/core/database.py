@@ -56,7 +56,9 @@ def _dump_json(value: Any) -> str:
 _JSON_CODEC: dict[str, Any] = {"json_serializer": _dump_json, "json_deserializer": orjson.loads}
 
 
-def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, echo: bool = False, jit: bool = True) -> Engine:
+    """An engine for `url`. `jit=False` turns PostgreSQL's JIT compiler off for its
+    connections: for the API, whose statements run in milliseconds (see below)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -73,7 +75,16 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Engine:
     # A server that does not answer (a network partition, not a refused connection) would
     # otherwise hold a connect for the kernel's TCP timeout, minutes; lookups that run on
     # the event loop (app.core.deps) would hold their worker as long.
-    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 5}
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = 5
+    if not jit and "options" not in parsed.query:
+        # PostgreSQL compiles a statement whose estimated cost passes `jit_above_cost`, and
+        # estimates go wrong (statistics from before a bulk load): a page of 25 works, 1.4
+        # ms of work, spent 208 ms compiling (docs/benchmarks.md). An API's statements are
+        # never long enough to win that back. A startup parameter, not a SET, so nothing
+        # is left on a connection a pooler hands to someone else.
+        connect_args["options"] = "-c jit=off"
     engine = create_engine(
         url,
         echo=echo,
