@@ -1147,12 +1147,18 @@ def settle_search_index(engine: Engine) -> None:
 
     SQLite: FTS5's `optimize` rewrites the index as one segment. PostgreSQL: the GIN index
     is built with fastupdate, so new works wait in an unsorted pending list that every
-    search scans until a VACUUM; `gin_clean_pending_list` moves them into the index now.
+    search scans until a VACUUM; `gin_clean_pending_list` moves them into the index now,
+    and the id ranges of the new works' blocks are summarized for the BRIN index.
     Both run outside the run's transactions, and readers go on meanwhile.
     """
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SELECT gin_clean_pending_list('ix_works_search_vector')")
+            # Block ranges that filled since autovacuum last passed have no id bounds yet,
+            # and a search's id range must visit them all (migration 0007).
+            connection.exec_driver_sql(
+                "SELECT brin_summarize_new_values('ix_works_search_work_id_brin')"
+            )
         else:
             connection.exec_driver_sql("INSERT INTO works_fts(works_fts) VALUES ('optimize')")
         connection.commit()

@@ -66,6 +66,38 @@ def test_relevance_ranks_the_newest_window_then_pages_on_newest_first(
     assert ids[4:] == [f"W{w.id}" for w in newest[4:]]
 
 
+def test_the_window_read_from_an_id_range_is_the_window_of_every_match(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL reads the window from an id range sized from the count, widened while it
+    holds too few (`_pg_ranked_window`): the matches are old and few among the newest
+    works here, so a first range a hundredth the expected width must widen several times,
+    and every page must be what reading all matches gives."""
+    monkeypatch.setattr(search, "RANK_WINDOW", 4)
+    a = f.author(session, "Range Window")
+    matches = [
+        f.work(
+            session,
+            [a],
+            title=("Wumpish field" if i % 2 else f"Plain {i}"),
+            abstract_plain=f"On wumpish things {i}.",
+        )
+        for i in range(9)
+    ]
+    for i in range(40):
+        f.work(session, [a], title=f"Unrelated {i}")
+    matches.append(f.work(session, [a], title="Wumpish latest"))
+    session.commit()
+    monkeypatch.setattr(search, "_RANGE_MARGIN", 1e9)  # the first range is every id
+    everything = _all_pages(client, q="wumpish", per_page=3)
+    monkeypatch.setattr(search, "_RANGE_MARGIN", 0.01)
+    assert _all_pages(client, q="wumpish", per_page=3) == everything
+    ids, counts = everything
+    assert counts == [10] * len(counts)
+    assert sorted(ids) == sorted(f"W{w.id}" for w in matches)
+    assert set(ids[:4]) == {f"W{w.id}" for w in matches[-4:]}
+
+
 def test_a_word_in_very_many_works_ranks_title_matches_first(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,6 +176,33 @@ def test_counts_above_the_exact_limit_are_estimated_never_below_it(
         assert meta["count_is_exact"] is False  # the planner's estimate
     plain = client.get("/v1/works", params={"author": f"A{a.id}"}).json()["meta"]
     assert (plain["count"], plain["count_is_exact"]) == (20, True)
+
+
+def test_postgresql_takes_a_large_planner_estimate_without_counting(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no planner estimate of matches")
+    a = f.author(session, "Estimate Searcher")
+    for i in range(3):
+        f.work(session, [a], title=f"Blorptic study {i}")
+    session.commit()
+    meta = client.get("/v1/works", params={"q": "blorptic"}).json()["meta"]
+    assert (meta["count"], meta["count_is_exact"]) == (3, True)
+    counted: list[str] = []
+    real_count = search._newest_count
+
+    def newest_count(*args: Any) -> Any:
+        counted.append("exact")
+        return real_count(*args)
+
+    monkeypatch.setattr(search, "_newest_count", newest_count)
+    monkeypatch.setattr(search, "ESTIMATE_TRUSTED_FROM", 1)  # any estimate is trusted
+    body = client.get("/v1/works", params={"q": "blorptic"}).json()
+    assert body["meta"]["count_is_exact"] is False
+    assert body["meta"]["count"] >= 1
+    assert counted == []
+    assert len(body["results"]) == 3
 
 
 def test_a_sampled_count_says_it_is_an_estimate(
