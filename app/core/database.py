@@ -164,10 +164,10 @@ def bulk_working_memory(
 ) -> Iterator[None]:
     """Give this connection more working memory for one long bulk transaction.
 
-    SQLite: the page cache, up to `sqlite_cache_mib`. Once a long write transaction's dirty pages outgrow it, SQLite
-    spills them to the WAL and reads them back from it, again and again; pages are
-    allocated as they are used, so a small transaction costs no more than before. Given back
-    afterwards, since the connection returns to the pool.
+    SQLite: the page cache, up to `sqlite_cache_mib`. Once a long write transaction's dirty
+    pages outgrow it, SQLite spills them to the WAL and reads them back from it, again and
+    again; pages are allocated as they are used, so a small transaction costs no more than
+    before. Given back afterwards, since the connection returns to the pool.
 
     PostgreSQL: `work_mem`, for the transaction only (`SET LOCAL`); it is per sort or hash
     node of a statement, so it is set lower than SQLite's cache. With the default 4 MB a

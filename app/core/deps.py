@@ -89,8 +89,8 @@ async def run_in_request_session(
       about a quarter of the request;
     - on PostgreSQL, a `LOOKUP`, unless `inline_lookups` is off: its one or two round
       trips block the worker for well under a millisecond on a local network, and the
-      hop cost more CPU than that (docs/benchmarks.md, "PostgreSQL lookups on the event
-      loop"). Such a worker serves one lookup at a time, as a sync worker does: with a
+      hop cost more CPU than that (docs/benchmarks.md, "PostgreSQL at a million
+      works"). Such a worker serves one lookup at a time, as a sync worker does: with a
       database further away, run more workers (docs/scaling.md) or turn it off.
 
     Everything else takes exactly one hop; in a thread, SQLite and psycopg let go of the

@@ -572,7 +572,8 @@ def _pg_ranked_window(
     GIN returns matches in no useful order, so the newest 500 of a word with 14,000
     matches were found by visiting all 14,000 rows (one heap page each: 54 ms at a million
     works, most of a search). Bounded below by an id, the index's bitmap is intersected
-    with the primary key's range first, and only the matches in the range are visited.
+    with the id range first (a BRIN index, migration 0007), and only the matches in the
+    range are visited.
     The range is sized from the count for the window and the ids' span, and widened until
     it holds the whole window (or every work), so the window is the same set of newest
     matches as without it.
