@@ -99,6 +99,19 @@ def _search_objects(engine: Engine) -> set[str]:
         return {row[0] for row in conn.execute(text(query))}
 
 
+def _n_distinct(engine: Engine) -> dict[tuple[str, str], str]:
+    """Columns whose distinct count is stated for ANALYZE (revision 0008)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT c.relname, a.attname, option FROM pg_attribute a "
+                "JOIN pg_class c ON c.oid = a.attrelid, unnest(a.attoptions) AS option "
+                "WHERE option LIKE 'n_distinct=%'"
+            )
+        ).all()
+    return {(table, column): option.split("=")[1] for table, column, option in rows}
+
+
 def _assert_at_head(url: str) -> None:
     engine = make_engine(url, pool_size=1)
     try:
@@ -113,6 +126,12 @@ def _assert_at_head(url: str) -> None:
             assert set(SEARCH_INDEXES) <= objects
             assert {"works_search", "author_name_prefixes"} <= objects
             assert {"works_search_sync", "author_name_prefixes_sync"} <= objects
+            assert _n_distinct(engine) == {
+                ("authorships", "author_id"): "-0.1",
+                ("authorships", "work_id"): "-0.2",
+                ("coauthor_edges", "author_id"): "-0.04",
+                ("coauthor_edges", "coauthor_id"): "-0.04",
+            }
         heads = ScriptDirectory.from_config(_config(url)).get_heads()
         with engine.connect() as conn:
             assert set(MigrationContext.configure(conn).get_current_heads()) == set(heads)
