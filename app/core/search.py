@@ -578,9 +578,10 @@ def _pg_ranked_window(
     it holds the whole window (or every work), so the window is the same set of newest
     matches as without it.
     """
-    newest_id = session.connection().execute(_NEWEST_ID).scalar() or 0
-    floor = 0
-    if matches > RANK_WINDOW and newest_id:
+    floor = newest_id = 0
+    if matches > RANK_WINDOW:
+        # A window of every match (a rarer word) needs no range, nor this round trip.
+        newest_id = session.connection().execute(_NEWEST_ID).scalar() or 0
         span = RANK_WINDOW * newest_id / matches * _RANGE_MARGIN
         floor = max(0, int(newest_id - span))
     wanted = min(matches, RANK_WINDOW)

@@ -51,6 +51,13 @@ def _exec(connection: Connection, sql: str, **params: object) -> None:
     connection.execute(text(sql), params)
 
 
+def _analyze_on_postgresql(connection: Connection, tables: str) -> None:
+    # SQLite's planner looks ids up by index whatever its statistics; its ANALYZE runs once
+    # the run has committed (`refresh_planner_statistics`).
+    if connection.dialect.name == "postgresql":
+        _exec(connection, f"ANALYZE {tables}")
+
+
 def refresh_after_run(connection: Connection, author_ids: set[int], settings: Settings) -> int:
     """Refresh derived data for `author_ids` (and their coauthors' counts); returns the
     number of coauthor pairs in the database."""
@@ -62,10 +69,9 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
             text("INSERT INTO refresh_authors (id) VALUES (:id)"),
             [{"id": i} for i in ids[start : start + 5000]],
         )
-    if connection.dialect.name == "postgresql":
-        # Autovacuum never analyzes temporary tables: without this the planner guesses the
-        # table's size and shape, in every statement below.
-        _exec(connection, "ANALYZE refresh_authors")
+    # Autovacuum never analyzes temporary tables: without this the planner guesses the
+    # table's size and shape, in every statement below.
+    _analyze_on_postgresql(connection, "refresh_authors")
     live = "JOIN works w ON w.id = s.work_id AND w.is_deleted = :no"
 
     _exec(connection, f"DELETE FROM author_name_variants WHERE author_id IN {AFFECTED}")
@@ -97,8 +103,7 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
         INSERT INTO refresh_authors (id) SELECT DISTINCT e.coauthor_id FROM coauthor_edges e
         WHERE e.author_id IN {AFFECTED} AND {_not_affected("e.coauthor_id")}""",
     )
-    if connection.dialect.name == "postgresql":
-        _exec(connection, "ANALYZE refresh_authors")
+    _analyze_on_postgresql(connection, "refresh_authors")
 
     _exec(
         connection,
@@ -161,14 +166,13 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
         WHERE id IN {AFFECTED} AND verification_level <> {_LEVEL}""",
         yes=True,
     )
-    if connection.dialect.name == "postgresql" and len(author_ids) >= ANALYZE_REFRESHED_FROM:
+    if len(author_ids) >= ANALYZE_REFRESHED_FROM:
         # The trust recompute that follows in this transaction reads the edges by chunks of
         # author ids. A fresh database has no statistics on the edges: PostgreSQL then
         # takes each of 2,000 ids to match 0.5% of the table and scans all of it, 0.9 s a
         # chunk at 15.7M edges. ANALYZE in the transaction samples its own new rows too.
-        _exec(
-            connection,
-            "ANALYZE coauthor_edges, author_topics, author_name_variants, author_affiliations",
+        _analyze_on_postgresql(
+            connection, "coauthor_edges, author_topics, author_name_variants, author_affiliations"
         )
     _refresh_search_names(connection)
     _refresh_topic_counts(connection)

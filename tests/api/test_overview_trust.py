@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -19,21 +17,7 @@ from app.ingest.pipeline import Pipeline
 from app.main import create_app
 from app.models import Author, AuthorTopic
 from tests import factories as f
-
-
-@contextmanager
-def count_statements(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.statements import recorded_statements
 
 
 def _author_with(session: Session, works: int, collaborators: int) -> str:
@@ -59,9 +43,9 @@ def test_overview_serves_the_page_in_a_bounded_number_of_queries(
 ) -> None:
     small = _author_with(session, works=1, collaborators=1)
     big = _author_with(session, works=30, collaborators=12)
-    with count_statements(engine) as small_statements:
+    with recorded_statements(engine, savepoints=False) as small_statements:
         small_page = client.get(f"/v1/authors/{small}/overview")
-    with count_statements(engine) as big_statements:
+    with recorded_statements(engine, savepoints=False) as big_statements:
         page = client.get(f"/v1/authors/{big}/overview")
     assert small_page.status_code == page.status_code == 200
     # No N+1: the same handful of statements for 1 work or 30, 1 collaborator or 12.
@@ -90,9 +74,9 @@ def test_a_logged_in_overview_adds_one_statement_and_previews_ten_authors(
     crowd = [f.author(session, f"Crowd {i}") for i in range(40)]
     big_paper = f.work(session, [session.get_one(Author, int(record[1:])), *crowd], year=2030)
     session.commit()
-    with count_statements(engine) as anonymous:
+    with recorded_statements(engine, savepoints=False) as anonymous:
         client.get(f"/v1/authors/{record}/overview")
-    with count_statements(engine) as logged_in:
+    with recorded_statements(engine, savepoints=False) as logged_in:
         page = client.get(f"/v1/authors/{record}/overview", headers=headers)
     assert page.status_code == 200
     # The token lookup and the viewer's own state (follow, claim, invitation) in one more

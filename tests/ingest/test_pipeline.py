@@ -21,6 +21,7 @@ from app.ingest.records import ParseResult
 from app.main import create_app
 from app.models import Author, CoauthorEdge, IngestRun, Work
 from tests.ingest.conftest import assert_run_stored, empty_catalogue
+from tests.statements import recorded_statements
 
 SNAPSHOT = "snapshot-sample-wanng-ide_arxivSpider_mnbvc-lines001-100.jsonl"
 
@@ -421,21 +422,12 @@ def test_a_big_refresh_analyzes_the_rebuilt_edges_before_trust_reads_them(
 ) -> None:
     if fresh_engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only: SQLite looks ids up by index whatever its statistics")
-    from sqlalchemy import event
-
     from app.ingest import refresh
 
     monkeypatch.setattr(refresh, "ANALYZE_REFRESHED_FROM", threshold)
-    statements: list[str] = []
-
-    def seen(*args: Any) -> None:
-        statements.append(" ".join(args[2].split()))
-
-    event.listen(fresh_engine, "before_cursor_execute", seen)
-    try:
+    with recorded_statements(fresh_engine) as sent:
         _run(fresh_engine, (arxiv_data / SNAPSHOT).read_bytes(), "analyzed", tmp_path)
-    finally:
-        event.remove(fresh_engine, "before_cursor_execute", seen)
+    statements = [" ".join(sql.split()) for sql in sent]
     analyze = [i for i, sql in enumerate(statements) if sql.startswith("ANALYZE coauthor_edges")]
     built = next(i for i, sql in enumerate(statements) if sql.startswith("INSERT INTO coauthor_"))
     trust_reads = [i for i, sql in enumerate(statements) if "FROM coauthor_edges e JOIN" in sql]

@@ -5,14 +5,12 @@ of statements however many authors a chunk holds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from app.claims.service import refresh_author_state
@@ -21,6 +19,7 @@ from app.trust.scoring import compute_trust
 from app.trust.service import live_result, orcid_confirmed, recompute, recompute_all, signals_for
 from tests import factories as f
 from tests.accounts.http import bearer
+from tests.statements import recorded_statements
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 ORCID = "0000-0002-1825-0097"
@@ -153,20 +152,6 @@ def test_filing_a_dispute_lowers_the_owners_score_and_rejecting_it_restores_it(
     assert client.get(f"/v1/authors/A{record.id}/trust").json()["score"] == before
 
 
-@contextmanager
-def _statements(connection: Connection) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
-
-
 def test_the_bulk_recompute_reads_signals_per_chunk_not_per_author(session: Session) -> None:
     def world(size: int) -> None:
         for i in range(size):
@@ -185,7 +170,7 @@ def test_the_bulk_recompute_reads_signals_per_chunk_not_per_author(session: Sess
     for size in (3, 30):
         world(size)
         recompute_all(connection, now=NOW)  # settle, then rescore everything once more
-        with _statements(connection) as seen:
+        with recorded_statements(connection) as seen:
             recompute_all(connection, now=datetime(2027, 5, 1, tzinfo=UTC))
         counts.append(len([s for s in seen if "SELECT" in s.upper()]))
         found = _signals(connection, [a.id for a in session.scalars(select(Author))])
