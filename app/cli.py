@@ -81,15 +81,15 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the API with uvicorn."""
-    import uvicorn
+    """Serve the API with uvicorn; several workers each accept on a socket of their own."""
+    from app.core.workers import serve as serve_workers
 
-    uvicorn.run(
+    serve_workers(
         "app.main:create_app",
-        factory=True,
         host=host,
         port=port,
         workers=workers,
+        factory=True,
         access_log=False,
         proxy_headers=True,
     )
