@@ -132,6 +132,14 @@ def _assert_at_head(url: str) -> None:
                 ("coauthor_edges", "author_id"): "-0.04",
                 ("coauthor_edges", "coauthor_id"): "-0.04",
             }
+            with engine.connect() as conn:
+                target = conn.execute(
+                    text(
+                        "SELECT attstattarget FROM pg_attribute "
+                        "WHERE attrelid = 'works_search'::regclass AND attname = 'search_vector'"
+                    )
+                ).scalar_one()
+            assert target == 1000  # revision 0009
         heads = ScriptDirectory.from_config(_config(url)).get_heads()
         with engine.connect() as conn:
             assert set(MigrationContext.configure(conn).get_current_heads()) == set(heads)
