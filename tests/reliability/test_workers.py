@@ -7,7 +7,6 @@ import contextlib
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.core.workers import balances_across_sockets
-from bench.api import free_port, wait_ready
+from bench.api import free_port, server
 from tests.reliability.conftest import ScratchDatabases
 
 pytestmark = pytest.mark.skipif(
@@ -26,23 +25,18 @@ pytestmark = pytest.mark.skipif(
 WORKERS = 2
 
 
-@contextlib.contextmanager
-def served(url: str, port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    bzpeer = Path(sys.executable).with_name("bzpeer")
-    env = {**os.environ, "BZPEER_DATABASE_URL": url, "BZPEER_LOG_LEVEL": "WARNING"}
-    argv = [str(bzpeer), "serve", "--workers", str(WORKERS), "--port", str(port)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env)
-        try:
-            wait_ready(f"http://127.0.0.1:{port}/healthz", process)
-            yield process
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+@pytest.fixture
+def serving(scratch_databases: ScratchDatabases, tmp_path: Path) -> Iterator[tuple[int, int]]:
+    """`bzpeer serve --workers 2` on a scratch database: its pid and port, once every
+    worker listens."""
+    (url,) = scratch_databases(1)
+    port = free_port()
+    bzpeer = str(Path(sys.executable).with_name("bzpeer"))
+    argv = [bzpeer, "serve", "--workers", str(WORKERS), "--port", str(port)]
+    env = {"BZPEER_DATABASE_URL": url, "BZPEER_LOG_LEVEL": "WARNING"}
+    with server(argv, f"http://127.0.0.1:{port}/healthz", tmp_path / "serve.log", env) as pid:
+        assert len(_workers_ready(pid, port)) == WORKERS
+        yield pid, port
 
 
 def _sockets_by_worker(parent: int, port: int) -> dict[int, tuple[set[int], set[int]]]:
@@ -92,50 +86,39 @@ def _get(connection: socket.socket) -> bytes:
 
 
 def test_each_worker_listens_on_its_own_socket_and_connections_are_spread(
-    scratch_databases: ScratchDatabases, tmp_path: Path
+    serving: tuple[int, int],
 ) -> None:
-    (url,) = scratch_databases(1)
-    port = free_port()
-    with served(url, port, tmp_path / "serve.log") as process:
-        workers = _workers_ready(process.pid, port)
-        assert len(workers) == WORKERS
-        listening = [inodes for inodes, _ in workers.values()]
-        # One socket each: with a socket shared by all, every worker holds the same inode.
-        assert all(len(inodes) == 1 for inodes in listening)
-        assert len(set().union(*listening)) == WORKERS
-        # Opened together and kept open, as wrk's or a proxy pool's are. With one shared
-        # socket they went 16/0 or 13/3; spread by hash, 64 all on one worker would
-        # happen once in 2**63.
-        connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(64)]
-        try:
-            for connection in connections:
-                assert _get(connection).startswith(b"HTTP/1.1 200")
-            held = [
-                len(connected) for _, connected in _sockets_by_worker(process.pid, port).values()
-            ]
-            assert sum(held) == 64
-            assert min(held) > 0, held
-        finally:
-            for connection in connections:
-                connection.close()
+    pid, port = serving
+    listening = [inodes for inodes, _ in _sockets_by_worker(pid, port).values()]
+    # One socket each: with a socket shared by all, every worker holds the same inode.
+    assert all(len(inodes) == 1 for inodes in listening)
+    assert len(set().union(*listening)) == WORKERS
+    # Opened together and kept open, as wrk's or a proxy pool's are. With one shared socket
+    # they went 16/0 or 13/3; spread by hash, 64 all on one worker would happen once in
+    # 2**63.
+    connections = [socket.create_connection(("127.0.0.1", port)) for _ in range(64)]
+    try:
+        for connection in connections:
+            assert _get(connection).startswith(b"HTTP/1.1 200")
+        held = [len(connected) for _, connected in _sockets_by_worker(pid, port).values()]
+        assert sum(held) == 64
+        assert min(held) > 0, held
+    finally:
+        for connection in connections:
+            connection.close()
 
 
-def test_a_worker_that_dies_is_replaced(
-    scratch_databases: ScratchDatabases, tmp_path: Path
-) -> None:
-    (url,) = scratch_databases(1)
-    port = free_port()
-    with served(url, port, tmp_path / "serve.log") as process:
-        workers = _workers_ready(process.pid, port)
-        killed = min(workers)
-        os.kill(killed, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while True:
-            workers = _sockets_by_worker(process.pid, port)
-            if len(workers) == WORKERS and killed not in workers:
-                break
-            assert time.monotonic() < deadline, f"still {sorted(workers)} after killing {killed}"
-            time.sleep(0.2)
-        for _ in range(20):
-            with socket.create_connection(("127.0.0.1", port)) as connection:
-                assert _get(connection).startswith(b"HTTP/1.1 200")
+def test_a_worker_that_dies_is_replaced(serving: tuple[int, int]) -> None:
+    pid, port = serving
+    killed = min(_sockets_by_worker(pid, port))
+    os.kill(killed, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while True:
+        workers = _sockets_by_worker(pid, port)
+        if len(workers) == WORKERS and killed not in workers:
+            break
+        assert time.monotonic() < deadline, f"still {sorted(workers)} after killing {killed}"
+        time.sleep(0.2)
+    for _ in range(20):
+        with socket.create_connection(("127.0.0.1", port)) as connection:
+            assert _get(connection).startswith(b"HTTP/1.1 200")
