@@ -69,7 +69,7 @@ def serve(app: str, *, host: str, port: int, workers: int, **options: Any) -> No
     context = multiprocessing.get_context("spawn")
 
     def start() -> BaseProcess:
-        process = context.Process(target=_worker, args=(worker_options,), daemon=False)
+        process = context.Process(target=_worker, args=(worker_options,))
         process.start()
         return process
 
@@ -86,7 +86,7 @@ def serve(app: str, *, host: str, port: int, workers: int, **options: Any) -> No
                 )
                 processes[index] = start()
     for process in processes:
-        if process.is_alive() and process.pid is not None:
+        if process.is_alive():
             process.terminate()
     for process in processes:
         process.join(_SHUTDOWN_SECONDS)
