@@ -558,10 +558,14 @@ def _ranked_window(
     return list(_run(session, stmt, search, offset=offset, limit=limit).scalars())
 
 
-# How much wider than the expected span of `RANK_WINDOW` matches the first id range is, and
-# how much wider each retry is when it held too few.
-_RANGE_MARGIN = 2.0
-_RANGE_GROWTH = 4
+# How much wider than the expected span of `RANK_WINDOW` matches the first id range is. Each
+# match in the range costs a heap visit: 2.0 visited twice the window. The estimate a range
+# is sized from is within 5% (`ESTIMATE_TRUSTED_FROM`), and a range that still held too
+# few is widened from what it held (`_widened_floor`).
+_RANGE_MARGIN = 1.3
+# How much wider a retry is when the range held nothing to go by, and at least.
+_RANGE_GROWTH = 4.0
+_RANGE_GROWTH_AT_LEAST = 1.5
 _NEWEST_ID = select(func.max(_WORKS_SEARCH.c.work_id))
 
 
@@ -588,9 +592,19 @@ def _pg_ranked_window(
     wanted = min(matches, RANK_WINDOW)
     while True:
         rows = _run(session, stmt, search, offset=offset, limit=limit, floor=floor).all()
-        if floor == 0 or (rows and rows[0].in_window >= wanted):
+        held = rows[0].in_window if rows else 0
+        if floor == 0 or held >= wanted:
             return [row.id for row in rows]
-        floor = max(0, newest_id - (newest_id - floor) * _RANGE_GROWTH)
+        floor = _widened_floor(floor, newest_id, held, wanted)
+
+
+def _widened_floor(floor: int, newest_id: int, held: int, wanted: int) -> int:
+    """The floor of a range wide enough for `wanted` matches where [floor, newest_id] held
+    `held`: scaled by the density it showed, with the same margin, so a word that is rarer
+    among recent works costs one retry, not several."""
+    span = newest_id - floor
+    growth = wanted / held * _RANGE_MARGIN if held else _RANGE_GROWTH
+    return max(0, int(newest_id - span * max(growth, _RANGE_GROWTH_AT_LEAST)))
 
 
 # --- authors -------------------------------------------------------------------------
