@@ -206,8 +206,8 @@ _NAME_PREFIXES = table(
     column("works_count", Integer),
     column("author_id", BigInteger),
 )
-# Built once: autocomplete is a hot read, and this is all of its search.
-_BEST_OF_PREFIX = (
+# The best `limit` authors of `prefix` (`autocomplete_prefix`): all of autocomplete's search.
+BEST_OF_PREFIX = (
     select(_NAME_PREFIXES.c.author_id)
     .where(_NAME_PREFIXES.c.prefix == bindparam("prefix"))
     .order_by(_NAME_PREFIXES.c.works_count.desc(), _NAME_PREFIXES.c.author_id)
@@ -636,40 +636,37 @@ def match_authors(dialect: str, query: str, *, prefix: bool = False) -> Match | 
     return Match(tsv.op("@@")(tsq), -Author.works_count)
 
 
-def is_prefix_lookup(query: str) -> bool:
-    """Whether `autocomplete_author_ids` answers `query` from one range of
-    `author_name_prefixes`: a bounded read, whatever the corpus size."""
-    words = tokens(query)
-    return len(words) == 1 and len(ascii_fold(words[0]) or words[0]) <= PREFIX_LONGEST
-
-
-def autocomplete_author_ids(session: Session, query: str, limit: int) -> list[int] | None:
-    """The `limit` live authors with the most works whose names hold every word of `query`,
-    the last one as a prefix; None when the query has no words.
-
-    One word of up to `PREFIX_LONGEST` characters, what a person types into a search box,
-    is the first `limit` entries of one range of `author_name_prefixes` (revision 0006),
-    already in order: as cheap for "w" as for "wojciechowsk". Longer words and several
-    words go through the full-text index and sort its matches, which are few by then.
+def autocomplete_prefix(query: str) -> str | None:
+    """The key of `author_name_prefixes` (revision 0006) whose first entries answer `query`,
+    already in order, as one bounded index range whatever the corpus size: one word of up
+    to `PREFIX_LONGEST` characters, what a person types into a search box. As cheap for
+    "w" as for "wojciechowsk". None for longer words and several words (`autocomplete_ids`).
     """
     words = tokens(query)
-    if not words:
+    if len(words) != 1:
         return None
-    if len(words) == 1:
-        # The table holds folded spellings ("zuniga" for "Zúñiga"); scripts that folding
-        # erases (CJK) are held as written.
-        prefix = ascii_fold(words[0]) or words[0]
-        if len(prefix) <= PREFIX_LONGEST:
-            found = session.connection().execute(
-                _BEST_OF_PREFIX, {"prefix": prefix, "limit": limit}
-            )
-            return list(found.scalars())
-    match = match_authors(session.get_bind().dialect.name, query, prefix=True)
-    assert match is not None
-    stmt = (
+    # The table holds folded spellings ("zuniga" for "Zúñiga"); scripts that folding erases
+    # (CJK) are held as written.
+    prefix = ascii_fold(words[0]) or words[0]
+    return prefix if len(prefix) <= PREFIX_LONGEST else None
+
+
+def is_prefix_lookup(query: str) -> bool:
+    """Whether autocomplete answers `query` from one range of `author_name_prefixes`."""
+    return autocomplete_prefix(query) is not None
+
+
+def autocomplete_ids(dialect: str, query: str, limit: int) -> _Select | None:
+    """The ids of the `limit` live authors with the most works whose names hold every word
+    of `query`, the last one as a prefix, through the full-text index (its matches are few
+    by the time there are several words or a long one); None when the query has no words.
+    """
+    match = match_authors(dialect, query, prefix=True)
+    if match is None:
+        return None
+    return (
         select(Author.id)
         .where(match.condition, Author.merged_into_id.is_(None))
         .order_by(Author.works_count.desc(), Author.id)
         .limit(limit)
     )
-    return list(session.scalars(stmt))
