@@ -422,6 +422,13 @@ def prewarm_postgres(console: Console, url: str) -> None:
                     "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i')"
                 )
             ).scalar_one()
+            settings = connection.execute(
+                text(
+                    "SELECT string_agg(name || ' ' || current_setting(name), ', ' ORDER BY name) "
+                    "FROM pg_settings WHERE name = ANY(:names)"
+                ),
+                {"names": list(REPORTED_POSTGRES_SETTINGS)},
+            ).scalar_one()
     except SQLAlchemyError as error:  # no extension, no privilege: report and go on
         console.print(f"PostgreSQL not prewarmed ({error.__class__.__name__}): it may run cold")
         return
@@ -429,6 +436,12 @@ def prewarm_postgres(console: Console, url: str) -> None:
         engine.dispose()
     seconds = time.perf_counter() - started
     console.print(f"PostgreSQL prewarmed: {blocks * 8 / 1024:,.0f} MiB read in {seconds:.0f} s")
+    console.print(f"PostgreSQL server: {settings}", highlight=False)
+
+
+# The server settings a PostgreSQL figure depends on, printed with it: the same build runs
+# at different speeds on a server with Debian's defaults and on a tuned one.
+REPORTED_POSTGRES_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem", "jit")
 
 
 # Endpoints whose latency target is also read at a steady load below capacity: with 16
