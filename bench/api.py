@@ -114,10 +114,20 @@ class Samples:
 
 
 def lua_script(path: Path, paths: Sequence[str], *, delay_ms: float | None = None) -> Path:
-    """A wrk script that walks `paths` from a random start in each thread."""
+    """A wrk script that walks `paths` from a random start in each thread; with `delay_ms`,
+    each connection waits that long on average before each request.
+
+    The waits are drawn from an exponential distribution, so that requests arrive as
+    independent users' would (a Poisson process). A constant wait kept the connections in
+    step: all of them sent at once at the start, and again after each wait, so a run
+    "at half capacity" was bursts of 16 simultaneous requests with idle time between."""
     # Paths are percent-encoded ASCII: Lua string literals know no \\u escapes.
     quoted = ",\n".join(json.dumps(p, ensure_ascii=True) for p in paths)
-    delay = f"delay = function() return {delay_ms:.3f} end\n" if delay_ms else ""
+    delay = (
+        f"delay = function() return -{delay_ms:.3f} * math.log(1 - math.random()) end\n"
+        if delay_ms
+        else ""
+    )
     path.write_text(
         f"local paths = {{\n{quoted}\n}}\n"
         "local i = 0\n"
