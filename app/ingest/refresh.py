@@ -32,12 +32,21 @@ def _not_affected(column: str) -> str:
     return f"NOT EXISTS (SELECT 1 FROM refresh_authors r WHERE r.id = {column})"
 
 
-# The facts of `verification_level`, for an `authors` row. `claim_status` is kept by the
-# claim workflow (`refresh_author_state`) and is 'claimed' exactly when an approved claim
-# exists; it comes first so the claim lookups only run for the few claimed records.
+# An author's live works and imported affiliations, for the refresh's UPDATE of `authors`.
+_WORKS_OF = (
+    "FROM authorships s JOIN works w ON w.id = s.work_id AND w.is_deleted = :no "
+    "WHERE s.author_id = authors.id"
+)
+_LATEST_AFFILIATION = (
+    "FROM author_affiliations aa WHERE aa.author_id = authors.id AND aa.provenance = 'imported'"
+)
+# The facts of `verification_level`, for an `authors` row being refreshed: whether it has
+# live works is read from them, since the UPDATE that writes the new count sees the old
+# one. `claim_status` is kept by the claim workflow (`refresh_author_state`) and is
+# 'claimed' exactly when an approved claim exists.
 _APPROVED_CLAIM = "FROM claims c WHERE c.author_id = authors.id AND c.status = 'approved'"
-_LEVEL = verification_level_sql(
-    has_ingested_works="works_count > 0",
+_LEVEL_OF_REFRESHED = verification_level_sql(
+    has_ingested_works=f"EXISTS (SELECT 1 {_WORKS_OF})",
     claimed="claim_status = 'claimed'",
     owner_email_verified=(
         f"EXISTS (SELECT 1 {_APPROVED_CLAIM} AND EXISTS (SELECT 1 FROM accounts o "
@@ -126,44 +135,33 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
         no=False,
     )
 
-    works_of = f"FROM authorships s {live} WHERE s.author_id = authors.id"
-    latest_affiliation = (
-        "FROM author_affiliations aa WHERE aa.author_id = authors.id AND aa.provenance = 'imported'"
-    )
+    # One UPDATE writes every derived column of a refreshed author: on PostgreSQL each
+    # UPDATE of a row is a new version of it, and three (counts, affiliation, level) left
+    # two dead versions of every author after a big run (`authors` 2.5 GB for 587k rows at
+    # a million works). Its expressions read the row as it was, so the level is decided
+    # from the fresh works (`_LEVEL_OF_REFRESHED`), not the stored count.
     _exec(
         connection,
         f"""
         UPDATE authors SET
-            works_count = (SELECT COUNT(*) {works_of}),
-            first_year = (SELECT MIN(w.year) {works_of}),
-            last_year = (SELECT MAX(w.year) {works_of}),
+            works_count = (SELECT COUNT(*) {_WORKS_OF}),
+            first_year = (SELECT MIN(w.year) {_WORKS_OF}),
+            last_year = (SELECT MAX(w.year) {_WORKS_OF}),
             topics_count = (SELECT COUNT(*) FROM author_topics t WHERE t.author_id = authors.id),
             coauthors_count = (SELECT COUNT(*) FROM coauthor_edges e
                                WHERE e.author_id = authors.id),
             close_collaborators_count = (SELECT COUNT(*) FROM coauthor_edges e
-                                         WHERE e.author_id = authors.id AND e.is_close = :yes)
+                                         WHERE e.author_id = authors.id AND e.is_close = :yes),
+            affiliation = CASE WHEN affiliation_provenance = 'stated' THEN affiliation
+                          ELSE (SELECT aa.name {_LATEST_AFFILIATION}
+                                ORDER BY aa.end_year DESC, aa.works_count DESC, aa.id LIMIT 1)
+                          END,
+            affiliation_provenance = CASE WHEN affiliation_provenance = 'stated' THEN 'stated'
+                                     WHEN EXISTS (SELECT 1 {_LATEST_AFFILIATION})
+                                     THEN 'imported' ELSE 'none' END,
+            verification_level = {_LEVEL_OF_REFRESHED}
         WHERE id IN {AFFECTED}""",
         no=False,
-        yes=True,
-    )
-    _exec(
-        connection,
-        f"""
-        UPDATE authors SET
-            affiliation = (SELECT aa.name {latest_affiliation}
-                           ORDER BY aa.end_year DESC, aa.works_count DESC, aa.id LIMIT 1),
-            affiliation_provenance = CASE WHEN EXISTS (SELECT 1 {latest_affiliation})
-                                     THEN 'imported' ELSE 'none' END
-        WHERE id IN {AFFECTED} AND affiliation_provenance <> 'stated'""",
-    )
-    # The verification level, by the one rule (app.trust.verification), from the counts just
-    # refreshed: a record gains L1 with its first work and loses it with its last. Only
-    # rows whose level changes are written.
-    _exec(
-        connection,
-        f"""
-        UPDATE authors SET verification_level = {_LEVEL}
-        WHERE id IN {AFFECTED} AND verification_level <> {_LEVEL}""",
         yes=True,
     )
     if len(author_ids) >= ANALYZE_REFRESHED_FROM:

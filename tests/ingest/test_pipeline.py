@@ -468,3 +468,49 @@ def test_the_end_of_run_working_memory_is_given_back_to_the_pooled_connection(
         with bulk_working_memory(connection, **memory):
             assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -8 * 1024
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == usual == -65536
+
+
+def test_the_refresh_writes_each_author_once_with_its_affiliation_and_level(
+    session: Session,
+) -> None:
+    """The end of run's counts, imported affiliation and verification level are one UPDATE
+    of `authors` (each UPDATE is a new row version on PostgreSQL). The level follows the
+    fresh works, not the stored count; a stated affiliation is kept."""
+    from app.ingest.refresh import refresh_after_run
+    from app.models import AuthorshipInstitution, Institution
+    from tests import factories as f
+
+    imported = f.author(session, "Ada Imported")
+    stated = f.author(session, "Bea Stated")
+    gone = f.author(session, "Cy Withdrawn")
+    work = f.work(session, [imported, stated])
+    f.work(session, [gone], is_deleted=True)  # its only work: no longer counts
+    lab = Institution(name="Refresh Lab", name_key="refresh lab", provenance="imported")
+    session.add(lab)
+    session.flush()
+    for position in (1, 2):
+        session.add(
+            AuthorshipInstitution(work_id=work.id, position=position, institution_id=lab.id)
+        )
+    stated.affiliation, stated.affiliation_provenance = "Own Lab", "stated"
+    for author in (imported, stated, gone):
+        author.verification_level = 1
+    session.flush()
+    connection = session.connection()
+    with recorded_statements(connection) as statements:
+        refresh_after_run(connection, {imported.id, stated.id, gone.id}, Settings())
+    author_updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE AUTHORS")]
+    assert len(author_updates) == 1
+    rows = {
+        row.id: row
+        for row in connection.execute(
+            text(
+                "SELECT id, works_count, affiliation, affiliation_provenance, verification_level "
+                "FROM authors WHERE id IN (:a, :b, :c)"
+            ),
+            {"a": imported.id, "b": stated.id, "c": gone.id},
+        )
+    }
+    assert tuple(rows[imported.id])[1:] == (1, "Refresh Lab", "imported", 1)
+    assert tuple(rows[stated.id])[1:] == (1, "Own Lab", "stated", 1)
+    assert tuple(rows[gone.id])[1:] == (0, None, "none", 0)
