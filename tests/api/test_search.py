@@ -98,11 +98,13 @@ def test_the_window_read_from_an_id_range_is_the_window_of_every_match(
     assert set(ids[:4]) == {f"W{w.id}" for w in matches[-4:]}
 
 
-def test_a_range_that_held_too_few_is_widened_by_the_density_it_showed() -> None:
+def test_a_range_that_held_too_few_is_widened_by_the_density_it_showed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """One retry for a word rarer among recent works: 400 of 500 in 1,000 ids asks for
     500 / 400 * the margin as many ids; a range that held nothing grows fourfold."""
-    margin = search._RANGE_MARGIN
-    assert search._widened_floor(9_000, 10_000, 400, 500) == int(10_000 - 1_000 * 1.25 * margin)
+    monkeypatch.setattr(search, "_RANGE_MARGIN", 1.3)
+    assert search._widened_floor(9_000, 10_000, 400, 500) == int(10_000 - 1_000 * 1.25 * 1.3)
     assert search._widened_floor(9_000, 10_000, 0, 500) == 6_000
     assert search._widened_floor(9_000, 10_000, 499, 500) == 8_500  # at least 1.5x
     assert search._widened_floor(1_000, 10_000, 10, 500) == 0
