@@ -227,6 +227,30 @@ def test_author_works_and_topics(client: TestClient, session: Session) -> None:
     assert topics[0]["share"] == 1.0
 
 
+def test_an_autocomplete_hint_is_the_affiliation_or_the_main_topic(
+    client: TestClient, session: Session
+) -> None:
+    """The main topic is the one with most of the author's works, ties by code; an
+    affiliation comes first; an author with neither has no hint. Both query paths: a
+    one-word prefix and several words."""
+    topical = f.author(session, "Quillon Topical")
+    for categories in (("hep-th",), ("hep-th",), ("astro-ph",), ("astro-ph",), ("cs.CL",)):
+        f.work(session, [topical], categories=categories)
+    f.topic(session, "astro-ph").name = "Astrophysics"
+    placed = f.author(session, "Quillon Placed", affiliation="Quill Institute")
+    f.work(session, [placed], categories=("math.AG",))
+    f.author(session, "Quillon Bare")
+    session.commit()
+    for q in ("quillon", "quillon q"):
+        results = client.get("/v1/autocomplete/authors", params={"q": q}).json()["results"]
+        hints = {r["display_name"]: r["hint"] for r in results}
+        assert hints == {
+            "Quillon Topical": "Astrophysics",
+            "Quillon Placed": "Quill Institute",
+            "Quillon Bare": None,
+        }
+
+
 def test_autocomplete_prefix_ranked_and_bounded(client: TestClient, session: Session) -> None:
     for i in range(12):
         f.author(session, f"Zyx Prefixer{i}", works_count=i)
