@@ -609,6 +609,40 @@ def _widened_floor(floor: int, newest_id: int, held: int, wanted: int) -> int:
     return max(0, int(newest_id - span * max(growth, _RANGE_GROWTH_AT_LEAST)))
 
 
+# A GIN index over the newest works only (PostgreSQL). A window's id range is read from
+# the intersection of a word's GIN bitmap with the range, and the bitmap holds every match
+# of the word: at a million works, 3 ms of the window for a word in 15,000 works (about
+# 0.2 us a match), whatever the window needs. The window of a word in more than about
+# 1 / `RECENT_WORKS_SHARE` of `RANK_WINDOW` * 2 works lies among the newest works, and
+# PostgreSQL reads it from this index instead (it proves from the window's floor, a
+# literal in its unprepared plan, that the index's condition holds). Its condition is a
+# fixed id, so new works join it; `index_recent_works` moves the id up after each big run
+# (`app.ingest.pipeline.settle_after_bulk_load`). Not a migration's object: a database
+# without it searches as before.
+RECENT_WORKS_INDEX = "ix_works_search_recent"
+RECENT_WORKS_SHARE = 0.2
+
+
+def index_recent_works(connection: Connection) -> None:
+    """Build the index of the newest `RECENT_WORKS_SHARE` of the indexed works in place of
+    the previous one, in the caller's transaction (PostgreSQL). The build holds a lock that
+    blocks writes to `works_search`, not reads; the swap at the end takes the table's
+    exclusive lock only until the caller commits."""
+    first, last = connection.execute(
+        select(func.min(_WORKS_SEARCH.c.work_id), func.max(_WORKS_SEARCH.c.work_id))
+    ).one()
+    if last is None:
+        return
+    since = int(last - (last - first) * RECENT_WORKS_SHARE)
+    building = f"{RECENT_WORKS_INDEX}_next"
+    connection.exec_driver_sql(f"DROP INDEX IF EXISTS {building}")
+    connection.exec_driver_sql(
+        f"CREATE INDEX {building} ON works_search USING gin (search_vector) WHERE work_id > {since}"
+    )
+    connection.exec_driver_sql(f"DROP INDEX IF EXISTS {RECENT_WORKS_INDEX}")
+    connection.exec_driver_sql(f"ALTER INDEX {building} RENAME TO {RECENT_WORKS_INDEX}")
+
+
 # --- authors -------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ import orjson
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
 from app.core.database import bulk_working_memory
+from app.core.search import index_recent_works
 from app.core.settings import Settings
 from app.ingest import bulk
 from app.ingest.disambiguation import (
@@ -1158,15 +1159,20 @@ def settle_after_bulk_load(engine: Engine) -> None:
     scans visited the heap, and autovacuum came later to do the same work under the
     serving load.
 
+    It then rebuilds the index of the newest works (`index_recent_works`) for the corpus
+    as it now is.
+
     Both run outside the run's transactions, and readers go on meanwhile.
     """
-    with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
             # VACUUM cannot run in a transaction block.
             connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM")
-        else:
-            connection.exec_driver_sql("INSERT INTO works_fts(works_fts) VALUES ('optimize')")
-            connection.commit()
+        with engine.begin() as connection:
+            index_recent_works(connection)
+        return
+    with engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO works_fts(works_fts) VALUES ('optimize')")
 
 
 def sync_taxonomy_on(connection: Connection) -> None:

@@ -390,6 +390,43 @@ def test_a_run_past_the_threshold_settles_the_search_index(
         assert all(total > 0 and visible == total for _, total, visible in pages), pages
 
 
+def test_settling_indexes_the_newest_works_again_for_the_corpus_as_it_is(
+    fresh_engine: Engine, arxiv_data: Path, tmp_path: Path
+) -> None:
+    """PostgreSQL: after a bulk load, one partial GIN index covers the newest fifth of the
+    indexed works (`index_recent_works`); settling again replaces it, never adds one."""
+    if fresh_engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: FTS5 reads matches newest first by itself")
+    from app.core.search import RECENT_WORKS_INDEX, RECENT_WORKS_SHARE
+    from app.ingest import pipeline
+
+    _run(fresh_engine, (arxiv_data / SNAPSHOT).read_bytes(), "recent", tmp_path)
+
+    def recent_indexes() -> list[str]:
+        with fresh_engine.connect() as connection:
+            return list(
+                connection.scalars(
+                    text(
+                        "SELECT indexdef FROM pg_indexes WHERE tablename = 'works_search' "
+                        "AND indexname LIKE :name"
+                    ),
+                    {"name": f"{RECENT_WORKS_INDEX}%"},
+                )
+            )
+
+    for _ in range(2):
+        pipeline.settle_after_bulk_load(fresh_engine)
+        with fresh_engine.connect() as connection:
+            first, last = connection.execute(
+                text("SELECT min(work_id), max(work_id) FROM works_search")
+            ).one()
+        since = int(last - (last - first) * RECENT_WORKS_SHARE)
+        assert recent_indexes() == [
+            f"CREATE INDEX {RECENT_WORKS_INDEX} ON public.works_search USING gin "
+            f"(search_vector) WHERE (work_id > {since})"
+        ]
+
+
 @pytest.mark.parametrize(("threshold", "analyzed_first"), [(50, True), (101, False)])
 def test_a_big_run_refreshes_planner_statistics_before_its_end_of_run(
     threshold: int,
