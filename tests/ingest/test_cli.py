@@ -208,3 +208,43 @@ def test_ingest_into_a_database_at_another_migration_says_which(
     assert result.exit_code == 1, result.output
     assert says in " ".join(result.output.split()), result.output
     assert not (tmp_path / "errors.jsonl").exists()
+
+
+def test_db_settle_settles_what_small_runs_left(
+    fresh_engine: Engine, arxiv_data: Path, tmp_path: Path, bzpeer: Callable[..., Any]
+) -> None:
+    """A run below the settling threshold leaves the search indexes as they are (several
+    FTS5 segments; no index of the newest works); `bzpeer db settle` does what a big run
+    does at its end."""
+    from app.core.search import RECENT_WORKS_INDEX
+
+    if fresh_engine.dialect.name == "postgresql":
+        with fresh_engine.begin() as connection:  # an earlier test's settling may have left one
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {RECENT_WORKS_INDEX}")
+    errors = str(tmp_path / "errors.jsonl")
+    for source in (ABS, DC):  # two runs: two FTS5 segments at least
+        assert bzpeer("ingest", str(arxiv_data / source), "--errors", errors).exit_code == 0
+
+    def settled() -> bool:
+        with fresh_engine.connect() as connection:
+            if fresh_engine.dialect.name == "postgresql":
+                found = connection.exec_driver_sql(
+                    f"SELECT count(*) FROM pg_indexes WHERE indexname = '{RECENT_WORKS_INDEX}'"
+                ).scalar_one()
+                return bool(found == 1)
+            segments = connection.exec_driver_sql(
+                "SELECT count(DISTINCT segid) FROM works_fts_idx"
+            ).scalar_one()
+            return bool(segments == 1)
+
+    assert not settled()
+    result = bzpeer("db", "settle")
+    assert result.exit_code == 0, result.output
+    assert "search indexes settled" in result.output
+    assert settled()
+
+
+def test_db_settle_on_a_database_without_the_schema_says_to_upgrade(tmp_path: Path) -> None:
+    result = run_bzpeer(f"sqlite:///{tmp_path / 'new.db'}", "db", "settle")
+    assert result.exit_code == 1
+    assert "run `bzpeer db upgrade` first" in " ".join(result.output.split())
