@@ -80,15 +80,11 @@ def db_settle() -> None:
     """Leave the search indexes as a big ingestion run does (for a database filled by small
     runs): on PostgreSQL a VACUUM and the index of the newest works rebuilt for the corpus
     as it is; on SQLite the full-text index merged into one segment."""
-    from app.core.database import make_engine
+    from app.ingest.commands import writable_engine
     from app.ingest.pipeline import settle_after_bulk_load
 
-    engine = make_engine(get_settings().database_url, pool_size=1)
+    engine = writable_engine(get_settings())
     try:
-        problem = schema_problem(engine)
-        if problem is not None:
-            typer.echo(f"error: {problem}", err=True)
-            raise typer.Exit(1)
         settle_after_bulk_load(engine)
     finally:
         engine.dispose()

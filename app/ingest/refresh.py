@@ -32,11 +32,10 @@ def _not_affected(column: str) -> str:
     return f"NOT EXISTS (SELECT 1 FROM refresh_authors r WHERE r.id = {column})"
 
 
-# An author's live works and imported affiliations, for the refresh's UPDATE of `authors`.
-_WORKS_OF = (
-    "FROM authorships s JOIN works w ON w.id = s.work_id AND w.is_deleted = :no "
-    "WHERE s.author_id = authors.id"
-)
+# Authorships `s` joined to their live works `w`; and an author's live works and imported
+# affiliations, for the refresh's UPDATE of `authors`.
+_LIVE = "JOIN works w ON w.id = s.work_id AND w.is_deleted = :no"
+_WORKS_OF = f"FROM authorships s {_LIVE} WHERE s.author_id = authors.id"
 _LATEST_AFFILIATION = (
     "FROM author_affiliations aa WHERE aa.author_id = authors.id AND aa.provenance = 'imported'"
 )
@@ -81,14 +80,13 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
     # Autovacuum never analyzes temporary tables: without this the planner guesses the
     # table's size and shape, in every statement below.
     _analyze_on_postgresql(connection, "refresh_authors")
-    live = "JOIN works w ON w.id = s.work_id AND w.is_deleted = :no"
 
     _exec(connection, f"DELETE FROM author_name_variants WHERE author_id IN {AFFECTED}")
     _exec(
         connection,
         f"""
         INSERT INTO author_name_variants (author_id, name, works_count)
-        SELECT s.author_id, s.display_name, COUNT(*) FROM authorships s {live}
+        SELECT s.author_id, s.display_name, COUNT(*) FROM authorships s {_LIVE}
         WHERE s.author_id IN {AFFECTED} GROUP BY s.author_id, s.display_name""",
         no=False,
     )
@@ -99,7 +97,7 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
         f"""
         INSERT INTO author_topics (author_id, topic_id, works_count)
         SELECT s.author_id, wt.topic_id, COUNT(DISTINCT s.work_id) FROM authorships s
-        JOIN work_topics wt ON wt.work_id = s.work_id {live}
+        JOIN work_topics wt ON wt.work_id = s.work_id {_LIVE}
         WHERE s.author_id IN {AFFECTED} GROUP BY s.author_id, wt.topic_id""",
         no=False,
     )
@@ -129,7 +127,7 @@ def refresh_after_run(connection: Connection, author_ids: set[int], settings: Se
                COUNT(DISTINCT s.work_id)
         FROM authorship_institutions ai
         JOIN authorships s ON s.work_id = ai.work_id AND s.position = ai.position
-        JOIN institutions i ON i.id = ai.institution_id {live}
+        JOIN institutions i ON i.id = ai.institution_id {_LIVE}
         WHERE s.author_id IN {AFFECTED}
         GROUP BY s.author_id, ai.institution_id, i.name""",
         no=False,
