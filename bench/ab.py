@@ -1,13 +1,15 @@
 """Two or more bzpeer builds side by side over HTTP, on one database, rounds alternating.
 
     python -m bench.ab URL --build old=/path/to/old/checkout --build new=/path/to/new \\
-        [--endpoint overview --endpoint "works?q="] [--rounds 2] [--duration 10]
+        [--endpoint overview --endpoint "works?q="] [--rounds 2] [--duration 10] [--rate R]
 
 Each build is a checkout whose `app` package is put first on PYTHONPATH (a `git worktree`
 of an older commit, say); every build runs `bzpeer serve --workers 2` with the harness's
 production environment, all at once, and each measured round gives every build the same
-`wrk` script in turn, so both see the same machine. For a change's before/after, where
-`bench.api` compares against datasette.
+`wrk` script in turn, so both see the same machine. With `--rate`, every run is paced at
+that many requests a second, Poisson arrivals as in `bench.api`'s paced rows: a tail
+latency at a steady load, where a closed loop measures mostly its own queue. For a
+change's before/after, where `bench.api` compares against datasette.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bench.api import (
     free_port,
     lua_script,
     measured_wrk,
+    paced_delay_ms,
     sample,
     server,
 )
@@ -52,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rate", type=float, help="pace every run at this many requests/s")
     args = parser.parse_args(argv)
     builds = dict(spec.split("=", 1) for spec in args.build)
     console = Console(width=150)
@@ -75,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
             ports[name] = port
         for endpoint in wanted:
-            script = lua_script(work / "ab.lua", paths[endpoint])
+            delay_ms = paced_delay_ms(options, args.rate) if args.rate else None
+            script = lua_script(work / "ab.lua", paths[endpoint], delay_ms=delay_ms)
             for round_ in range(args.rounds):
                 for name, port in ports.items():
                     result = measured_wrk(f"http://127.0.0.1:{port}", script, options, console)

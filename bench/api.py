@@ -465,6 +465,12 @@ PACED_ENDPOINTS = (
 PACED_SHARE = 0.5
 
 
+def paced_delay_ms(options: Options, rate: float) -> float:
+    """The mean wait of each connection before each request that paces the run at `rate`
+    requests a second at most (less by the time each answer takes)."""
+    return options.connections * 1000 / rate
+
+
 def paced_row(
     backend: str,
     measured: Row,
@@ -478,8 +484,7 @@ def paced_row(
     if measured.endpoint not in PACED_ENDPOINTS or measured.result.rps <= 0:
         return None
     rate = measured.result.rps * PACED_SHARE
-    # Each connection waits this long before each request: at most `rate` in all.
-    delay_ms = options.connections * 1000 / rate
+    delay_ms = paced_delay_ms(options, rate)
     paths = bzpeer_paths(samples)[measured.endpoint]
     script = lua_script(
         work / f"{backend.lower()}-paced-{PACED_ENDPOINTS.index(measured.endpoint)}.lua",

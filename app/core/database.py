@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Connection, Engine, Executable, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -99,22 +99,24 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False, jit: bool 
     return engine
 
 
-# Execution option: run this connection's statements unprepared on PostgreSQL, each planned
-# for its own values (see `unprepared`).
+# Execution option: run the statement unprepared on PostgreSQL, planned for its own values
+# (see `planned_for_values`).
 UNPREPARED = "bzpeer_unprepared"
+_Statement = TypeVar("_Statement", bound=Executable)
 
 
-def unprepared(connection: Connection) -> None:
-    """From now on, run `connection`'s statements unprepared (PostgreSQL; no-op on SQLite).
+def planned_for_values(statement: _Statement) -> _Statement:
+    """`statement`, run unprepared on PostgreSQL (no-op on SQLite): planned for its values
+    every time it runs.
 
     psycopg prepares a statement once it has run five times on a connection, and PostgreSQL
     then moves to a generic plan, made without the parameters' values. For a search that
-    is a plan that cannot know how common the words are. An unprepared statement is planned
-    for its values every time, which `SET LOCAL plan_cache_mode = force_custom_plan` also
-    gets, but only inside a transaction: this needs none, so no BEGIN, SET or COMMIT.
+    is a plan that cannot know how common the words are. `SET LOCAL plan_cache_mode =
+    force_custom_plan` gets the same, but only inside a transaction, and for every
+    statement of it: the statements that only read rows by their keys (a page of works by
+    id) keep their prepared plan, which saves planning them on each request.
     """
-    if connection.dialect.name == "postgresql":
-        connection.execution_options(**{UNPREPARED: True})
+    return statement.execution_options(**{UNPREPARED: True})
 
 
 def _execute_unprepared_when_asked(

@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
 
-from app.core.database import unprepared
+from app.core.database import UNPREPARED, planned_for_values
 from app.ingest.names import ascii_fold
 from app.models import Author, Work
 
@@ -264,17 +264,6 @@ class WorkSearch:
         """The ids of the matching works, for `Work.id.in_()` under another sort order."""
         return self.matches((), self._id)
 
-    def plan_for_these_words(self, session: Session) -> None:
-        """Have PostgreSQL plan the request's statements for the words searched.
-
-        A prepared statement's generic plan cannot know how common the words are: it read
-        all 65,000 matches of "bound" through the GIN index to keep the newest 500, where
-        walking the newest works reads 800 (100,000 works, 300 sampled title words: the
-        newest-500 window p50 7.2 -> 4.4 ms, p99 54 -> 20 ms with plans for the words).
-        See `app.core.database.unprepared`.
-        """
-        unprepared(session.connection())
-
 
 def work_search(dialect: str, query: str) -> WorkSearch | None:
     words = content_words(query)
@@ -297,15 +286,20 @@ def _statement(
     """`build(dialect, filters, *sizes)`, made once per dialect and sizes when there are no
     filters (a plain `?q=`, the common search): constructing the four to six statements of
     a search cost more CPU than the database took to run most of them. Sizes are passed
-    in, not read from the module inside, so that tests can lower the bounds."""
+    in, not read from the module inside, so that tests can lower the bounds.
+
+    Each is planned for its words (`planned_for_values`): a prepared statement's generic
+    plan read all 65,000 matches of "bound" through the GIN index to keep the newest 500,
+    where walking the newest works reads 800 (100,000 works, 300 sampled title words: the
+    newest-500 window p50 7.2 -> 4.4 ms, p99 54 -> 20 ms with plans for the words)."""
     if filters:
-        return build(search.dialect, filters, *sizes)
+        return planned_for_values(build(search.dialect, filters, *sizes))
     return _built_once(build, search.dialect, *sizes)
 
 
 @functools.lru_cache(maxsize=64)
 def _built_once(build: _Builder, dialect: str, *sizes: int) -> Executable:
-    return build(dialect, (), *sizes)
+    return planned_for_values(build(dialect, (), *sizes))
 
 
 def _run(
@@ -423,7 +417,11 @@ def _planner_count(
     compiled = search.matches(filters, search._id).compile(bind=session.get_bind())
     plan = (
         session.connection()
-        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .exec_driver_sql(
+            f"EXPLAIN (FORMAT JSON) {compiled}",
+            compiled.params,
+            execution_options={UNPREPARED: True},
+        )
         .scalar_one()
     )
     if isinstance(plan, str):
@@ -456,7 +454,7 @@ def ranked_work_ids(
     if oldest_ranked is None:
         return page
     # Deep pages: built for their offset (literal, see `_fixed`), not kept.
-    older = (
+    older = planned_for_values(
         search.matches(filters, search._id)
         .where(search._id < oldest_ranked)
         .order_by(search._id.desc())

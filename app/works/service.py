@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Row, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
+from app.core.database import planned_for_values
 from app.core.errors import BadRequest, NotFound
 from app.core.ids import Kind, parse_public_id, public_id
 from app.core.pagination import (
@@ -283,8 +284,6 @@ def _page_rows(
     page, read by id, does when asked, one statement fewer."""
     narrowing = _conditions(session, filters)
     search = work_search(session.get_bind().dialect.name, filters.q) if filters.q else None
-    if search is not None:
-        search.plan_for_these_words(session)
     live = [Work.is_deleted.is_(False), *narrowing]
     exact = True
     has_nested = False
@@ -319,6 +318,9 @@ def _page_rows(
         sort_name, key = parse_sort(sort, WORK_SORTS, DEFAULT_WORK_SORT)
         conditions = live if search is None else [*live, Work.id.in_(search.work_ids())]
         stmt = keyset(select(*WORK_COLUMNS).where(*conditions), page, sort_name, key, Work.id)
+        if search is not None:
+            # Whether to walk the sort's index or the word's matches depends on the words.
+            stmt = planned_for_values(stmt)
         kept, cursor = next_cursor(session.execute(stmt).all(), page, sort_name, key.column.key)
     meta = Meta(count=count, count_is_exact=exact, per_page=page.per_page, next_cursor=cursor)
     return meta, kept, has_nested
