@@ -78,8 +78,9 @@ def db_upgrade() -> None:
 @db_app.command("settle")
 def db_settle() -> None:
     """Leave the search indexes as a big ingestion run does (for a database filled by small
-    runs): on PostgreSQL a VACUUM and the index of the newest works rebuilt for the corpus
-    as it is; on SQLite the full-text index merged into one segment."""
+    runs): on PostgreSQL a VACUUM, and the index of the newest works and its words' counts
+    rebuilt for the corpus as it is; on SQLite the full-text index merged into one
+    segment."""
     from app.ingest.commands import writable_engine
     from app.ingest.pipeline import settle_after_bulk_load
 

@@ -1159,8 +1159,8 @@ def settle_after_bulk_load(engine: Engine) -> None:
     scans visited the heap, and autovacuum came later to do the same work under the
     serving load.
 
-    It then rebuilds the index of the newest works (`index_recent_works`) for the corpus
-    as it now is.
+    It then rebuilds the index of the newest works and their words' counts
+    (`index_recent_works`) for the corpus as it now is.
 
     Both run outside the run's transactions, and readers go on meanwhile.
     """

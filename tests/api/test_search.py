@@ -98,6 +98,74 @@ def test_the_window_read_from_an_id_range_is_the_window_of_every_match(
     assert set(ids[:4]) == {f"W{w.id}" for w in matches[-4:]}
 
 
+def test_the_range_is_sized_from_the_words_density_among_the_newest_works(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: where `recent_lexemes` knows how many of the newest works hold each
+    word, the first range spans the window at that density (with its own margin), several
+    words' densities multiplied; a word it does not know falls back to the density over
+    all works. Either way the pages are the ones reading every match gives."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: FTS5 reads matches newest first by itself")
+    monkeypatch.setattr(search, "RANK_WINDOW", 4)
+    a = f.author(session, "Dense Recently")
+    # One old match, then twelve recent ones among twelve others: 13 matches in 61 works.
+    f.work(session, [a], title="Frobnicate early")
+    for i in range(36):
+        f.work(session, [a], title=f"Quiet {i}")
+    for i in range(24):
+        f.work(session, [a], title=(f"Frobnicate zanzibar {i}" if i % 2 else f"Hushed {i}"))
+    session.commit()
+    lexeme, newest = session.execute(
+        text(
+            "SELECT (tsvector_to_array(to_tsvector('english', 'frobnicate')))[1], "
+            "max(work_id) FROM works_search"
+        )
+    ).one()
+    floors: list[int] = []
+    run = search._run
+
+    def recording(*args: Any, **values: Any) -> Any:
+        if "floor" in values:
+            floors.append(values["floor"])
+        return run(*args, **values)
+
+    monkeypatch.setattr(search, "_run", recording)
+    monkeypatch.setattr(search, "_RANGE_MARGIN", 1e9)  # the first range is every id
+    everything = _all_pages(client, q="frobnicate", per_page=3)
+    monkeypatch.setattr(search, "_RANGE_MARGIN", 2.0)
+    monkeypatch.setattr(search, "_RECENT_RANGE_MARGIN", 1.5)
+    floors.clear()
+    assert _all_pages(client, q="frobnicate", per_page=3) == everything
+    # Over all works: 4 matches span 4 * newest / 13 ids.
+    assert floors[0] == max(0, int(newest - 4 * newest / 13 * 2.0))
+    # Among the newest 24 ids, 12 hold the word: 4 matches span 8 ids, 12 with the margin.
+    session.execute(
+        text("INSERT INTO recent_lexemes (lexeme, works, id_span) VALUES (:lexeme, 12, 24)"),
+        {"lexeme": lexeme},
+    )
+    session.commit()
+    floors.clear()
+    assert _all_pages(client, q="frobnicate", per_page=3) == everything
+    assert abs(floors[0] - (newest - 4 * 2 * 1.5)) <= 1  # exp(ln(x)) may round
+    # With a word the table does not hold (12 matches): the density over all works.
+    floors.clear()
+    both = _all_pages(client, q="frobnicate zanzibar", per_page=3)
+    assert floors[0] == max(0, int(newest - 4 * newest / 12 * 2.0))
+    # Both held, each in half of the newest 24 ids: 4 matches span 4 * 4 ids.
+    session.execute(
+        text(
+            "INSERT INTO recent_lexemes (lexeme, works, id_span) "
+            "SELECT lexeme, 12, 24 FROM unnest(tsvector_to_array(to_tsvector('english', "
+            "'zanzibar'))) AS lexeme"
+        )
+    )
+    session.commit()
+    floors.clear()
+    assert _all_pages(client, q="frobnicate zanzibar", per_page=3) == both
+    assert abs(floors[0] - (newest - 4 * 4 * 1.5)) <= 1
+
+
 def test_a_range_that_held_too_few_is_widened_by_the_density_it_showed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -394,7 +394,8 @@ def test_settling_indexes_the_newest_works_again_for_the_corpus_as_it_is(
     fresh_engine: Engine, arxiv_data: Path, tmp_path: Path
 ) -> None:
     """PostgreSQL: after a bulk load, one partial GIN index covers the newest fifth of the
-    indexed works (`index_recent_works`); settling again replaces it, never adds one."""
+    indexed works (`index_recent_works`); settling again replaces it, never adds one.
+    `recent_lexemes` holds each word's count among the same works."""
     if fresh_engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only: FTS5 reads matches newest first by itself")
     from app.core.search import RECENT_WORKS_INDEX, RECENT_WORKS_SHARE
@@ -425,6 +426,20 @@ def test_settling_indexes_the_newest_works_again_for_the_corpus_as_it_is(
             f"CREATE INDEX {RECENT_WORKS_INDEX} ON public.works_search USING gin "
             f"(search_vector) WHERE (work_id > {since})"
         ]
+        with fresh_engine.connect() as connection:
+            held = connection.execute(
+                text("SELECT lexeme, works, id_span FROM recent_lexemes")
+            ).all()
+            assert held
+            assert {span for _, _, span in held} == {last - since}
+            for lexeme, works, _ in held[:: max(1, len(held) // 20)]:
+                assert works == connection.scalar(
+                    text(
+                        "SELECT count(*) FROM works_search WHERE work_id > :since "
+                        "AND search_vector @@ CAST(quote_literal(:lexeme) AS tsquery)"
+                    ),
+                    {"since": since, "lexeme": lexeme},
+                )
 
 
 @pytest.mark.parametrize(("threshold", "analyzed_first"), [(50, True), (101, False)])
