@@ -711,13 +711,19 @@ def match_authors(dialect: str, query: str, *, prefix: bool = False) -> Match | 
     return Match(tsv.op("@@")(tsq), -Author.works_count)
 
 
+# The ASCII, typographic and modifier-letter apostrophes of names such as O'Brien.
+_APOSTROPHES = re.compile("['\u2019\u02bc]")
+
+
 def autocomplete_prefix(query: str) -> str | None:
     """The key of `author_name_prefixes` (revision 0006) whose first entries answer `query`,
     already in order, as one bounded index range whatever the corpus size: one word of up
     to `PREFIX_LONGEST` characters, what a person types into a search box. As cheap for
     "w" as for "wojciechowsk". None for longer words and several words (`autocomplete_ids`).
     """
-    words = tokens(query)
+    # The table holds names' words joined across apostrophes too (revision 0011): "o'b"
+    # is the prefix "ob" of "obrien", where split it would be two words.
+    words = tokens(_APOSTROPHES.sub("", query))
     if len(words) != 1:
         return None
     # The table holds folded spellings ("zuniga" for "Zúñiga"); scripts that folding erases

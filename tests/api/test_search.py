@@ -401,6 +401,32 @@ def test_autocomplete_long_words_and_unfolded_scripts(client: TestClient, sessio
     assert names("王") == ["王小明"]
 
 
+def test_autocomplete_reads_names_across_their_apostrophes(
+    client: TestClient, session: Session
+) -> None:
+    """O'Brien is held as "o", "brien" and "obrien" (revision 0011): "o'b", "o’b" and "ob"
+    are one prefix of the table, and the joined words follow a change of name."""
+    obrien = f.author(session, "Hannah O'Brien", works_count=3)
+    f.author(session, "Oberon Smith", works_count=5)
+    f.author(session, "Brienne Tarth", works_count=1)
+    session.commit()
+
+    def names(q: str) -> list[str]:
+        response = client.get("/v1/autocomplete/authors", params={"q": q})
+        assert response.status_code == 200, response.text
+        return [r["display_name"] for r in response.json()["results"]]
+
+    assert names("o'b") == ["Oberon Smith", "Hannah O'Brien"]  # by works count
+    assert names("o\u2019bri") == ["Hannah O'Brien"]
+    assert names("obrien") == ["Hannah O'Brien"]
+    assert names("brien") == ["Hannah O'Brien", "Brienne Tarth"]  # the split word still
+    obrien.display_name = obrien.search_names = "Hannah D'Arcy"
+    session.commit()
+    assert names("o'b") == ["Oberon Smith"]
+    assert names("d'arc") == ["Hannah D'Arcy"]
+    assert names("darcy") == ["Hannah D'Arcy"]
+
+
 @pytest.mark.parametrize(
     ("query", "bounded"),
     [
@@ -409,6 +435,9 @@ def test_autocomplete_long_words_and_unfolded_scripts(client: TestClient, sessio
         ("wojciechowsk", True),
         ("wojciechowski", False),
         ("sun mao", False),
+        ("o'b", True),
+        ("o\u2019brien", True),
+        ("d'angelo smith", False),
         ("  ", False),
     ],
 )
