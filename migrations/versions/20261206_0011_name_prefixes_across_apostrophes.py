@@ -48,12 +48,20 @@ def _sqlite_words(names: str, *, joined: bool) -> str:
     return f"'[' || replace(json_quote({spaced}), ' ', '\",\"') || ']'"
 
 
+def _sqlite_word_prefixes(row: str, *, joined: bool) -> str:
+    """FROM and WHERE of each prefix `substr(w.value, 1, n.value)` of the author `row`'s
+    words: what both the insert and the delete of the triggers read."""
+    return (
+        f"FROM json_each({_sqlite_words(f'{row}.search_names', joined=joined)}) AS w, "
+        f"json_each('{_LENGTHS}') AS n "
+        f"WHERE w.value <> '' AND n.value <= length(w.value)"
+    )
+
+
 def _sqlite_prefixes(row: str, *, joined: bool) -> str:
     return (
         f"SELECT DISTINCT substr(w.value, 1, n.value), {row}.works_count, {row}.id "
-        f"FROM json_each({_sqlite_words(f'{row}.search_names', joined=joined)}) AS w, "
-        f"json_each('{_LENGTHS}') AS n "
-        f"WHERE w.value <> '' AND n.value <= length(w.value) AND {row}.merged_into_id IS NULL"
+        f"{_sqlite_word_prefixes(row, joined=joined)} AND {row}.merged_into_id IS NULL"
     )
 
 
@@ -62,9 +70,7 @@ def _sqlite_forget(row: str, *, joined: bool) -> str:
         f"DELETE FROM author_name_prefixes WHERE author_id = {row}.id "
         f"AND works_count = {row}.works_count "
         f"AND prefix IN (SELECT substr(w.value, 1, n.value) "
-        f"FROM json_each({_sqlite_words(f'{row}.search_names', joined=joined)}) AS w, "
-        f"json_each('{_LENGTHS}') AS n "
-        f"WHERE w.value <> '' AND n.value <= length(w.value))"
+        f"{_sqlite_word_prefixes(row, joined=joined)})"
     )
 
 
