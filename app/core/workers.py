@@ -14,20 +14,34 @@ such option yet (encode/uvicorn#2472 is open), so this small supervisor starts t
 workers, starts a new one in place of any that dies, and on SIGINT or SIGTERM passes
 SIGTERM on, which each worker answers with uvicorn's graceful shutdown. Elsewhere than
 Linux, where `SO_REUSEPORT` does not balance, `serve` is plain `uvicorn.run`.
+
+A hash spreads connections evenly on average, not in each run: 16 keep-alive connections
+opened together went 9/7 to 12/4 and kept that split for as long as they stayed open, so
+one worker queued twice the requests of the other. Each worker therefore publishes how
+many connections it holds (`ConnectionShares`), and one that holds `_REBALANCE_AT_LEAST`
+more than the least loaded asks a client to reconnect (`Connection: close` on a response,
+`KeepAliveBalancer`). The new connection is hashed again and lands on either worker, so the
+split converges to even within a few requests; gRPC's `MAX_CONNECTION_AGE` and nginx's
+`keepalive_requests` move long-lived connections the same way.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
 import logging
 import multiprocessing
 import signal
 import socket
 import sys
 import threading
+import time
+from collections.abc import Callable, Collection, MutableSequence
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +49,16 @@ log = logging.getLogger(__name__)
 # finish its requests after SIGTERM before it is killed.
 _CHECK_SECONDS = 0.5
 _SHUTDOWN_SECONDS = 30.0
+# A worker asks a client to reconnect when it holds at least this many connections more
+# than the least loaded worker (so 9/7 moves one, 9/8 none), or an eighth more with many
+# connections, where a difference of two is noise and a reconnect would only churn.
+_REBALANCE_AT_LEAST = 2
+_REBALANCE_SHARE = 8
+# And at most once in this long, so that the worker sees its count drop before it closes
+# another: the client reconnects within a millisecond on loopback.
+_REBALANCE_INTERVAL_SECONDS = 0.05
+# How often a worker publishes its count when it answers no requests.
+_PUBLISH_SECONDS = 0.1
 
 
 def balances_across_sockets() -> bool:
@@ -51,9 +75,82 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _worker(options: dict[str, Any]) -> None:
+class ConnectionShares:
+    """How many connections each worker holds, in memory the workers share: each writes
+    its own slot, and reads the others' to see whether it holds more than its share."""
+
+    def __init__(self, counts: MutableSequence[int], slot: int) -> None:
+        self.counts = counts
+        self.slot = slot
+
+    def publish(self, held: int) -> None:
+        self.counts[self.slot] = held
+
+    def excess(self, held: int) -> bool:
+        """Whether this worker, holding `held` connections, should hand one over."""
+        self.publish(held)
+        least = min(count for index, count in enumerate(self.counts) if index != self.slot)
+        return held - least >= max(_REBALANCE_AT_LEAST, least // _REBALANCE_SHARE)
+
+
+class KeepAliveBalancer:
+    """ASGI middleware of a worker: while it holds more than its share of the connections
+    (`ConnectionShares`), a response now and then says `Connection: close`, and the client
+    opens a new connection, which the kernel may give to another worker. Only the
+    connection changes: the response is complete, and HTTP/1.1 clients, proxies and wrk
+    reconnect for the next request without an error."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        shares: ConnectionShares,
+        connections: Collection[object],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app = app
+        self.shares = shares
+        self.connections = connections
+        self.clock = clock
+        self.next_close = 0.0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                self._publish_periodically()
+            await self.app(scope, receive, send)
+            return
+
+        async def send_maybe_closing(message: Message) -> None:
+            if message["type"] == "http.response.start" and self._hand_over():
+                headers = [*message.get("headers", ()), (b"connection", b"close")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_maybe_closing)
+
+    def _publish_periodically(self) -> None:
+        # Also between requests: a worker whose clients all left has none to publish at,
+        # and the count it last published would keep the others from handing any over.
+        self.shares.publish(len(self.connections))
+        asyncio.get_running_loop().call_later(_PUBLISH_SECONDS, self._publish_periodically)
+
+    def _hand_over(self) -> bool:
+        now = self.clock()
+        if now < self.next_close or not self.shares.excess(len(self.connections)):
+            return False
+        self.next_close = now + _REBALANCE_INTERVAL_SECONDS
+        return True
+
+
+def _worker(options: dict[str, Any], counts: MutableSequence[int], slot: int) -> None:
     config = uvicorn.Config(**options)
-    uvicorn.Server(config).run(sockets=[reuse_port_socket(config.host, config.port)])
+    server = uvicorn.Server(config)
+    config.load()
+    # The connections uvicorn's protocols add themselves to while open.
+    connections = server.server_state.connections
+    shares = ConnectionShares(counts, slot)
+    config.loaded_app = KeepAliveBalancer(config.loaded_app, shares, connections)
+    server.run(sockets=[reuse_port_socket(config.host, config.port)])
 
 
 def serve(app: str, *, host: str, port: int, workers: int, **options: Any) -> None:
@@ -67,16 +164,20 @@ def serve(app: str, *, host: str, port: int, workers: int, **options: Any) -> No
     worker_options = {"app": app, "host": host, "port": port, **options}
     # Spawned, as uvicorn's own workers are: nothing of the parent's state is inherited.
     context = multiprocessing.get_context("spawn")
+    # Unlocked: each worker writes only its own slot, and a stale read of another's costs
+    # at most one reconnect too many or too few.
+    counts = context.RawArray(ctypes.c_int, workers)
 
-    def start() -> BaseProcess:
-        process = context.Process(target=_worker, args=(worker_options,))
+    def start(slot: int) -> BaseProcess:
+        counts[slot] = 0
+        process = context.Process(target=_worker, args=(worker_options, counts, slot))
         process.start()
         return process
 
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
-    processes = [start() for _ in range(workers)]
+    processes = [start(slot) for slot in range(workers)]
     log.info("serving on %s:%d with %d workers, one socket each", host, port, workers)
     while not stopping.wait(_CHECK_SECONDS):
         for index, process in enumerate(processes):
@@ -84,7 +185,7 @@ def serve(app: str, *, host: str, port: int, workers: int, **options: Any) -> No
                 log.warning(
                     "worker %s exited with %s; starting another", process.pid, process.exitcode
                 )
-                processes[index] = start()
+                processes[index] = start(index)
     for process in processes:
         if process.is_alive():
             process.terminate()
