@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import re
 import signal
@@ -17,8 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from starlette.types import Message, Receive, Scope, Send
 
+from app.core import workers
 from app.core.workers import ConnectionShares, KeepAliveBalancer, balances_across_sockets
 from bench.api import free_port, server
 from tests.reliability.conftest import ScratchDatabases
@@ -263,3 +266,46 @@ def test_the_balancer_asks_one_client_at_a_time_to_reconnect() -> None:
     now[0] += 0.06
     connections.discard(0)  # even now: 8 against 7
     assert _answers(balancer) == [(b"a", b"b")]
+
+
+@pytest.fixture
+def server_runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, object]]]:
+    """What a serving process holds when uvicorn's server would start: the number of
+    frozen objects and the app it serves. The server is not started."""
+    seen: list[tuple[int, object]] = []
+
+    def run(server: uvicorn.Server, sockets: list[socket.socket] | None = None) -> None:
+        seen.append((gc.get_freeze_count(), server.config.loaded_app))
+        server.started = True
+        for sock in sockets or ():
+            sock.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    assert gc.get_freeze_count() == 0
+    try:
+        yield seen
+    finally:
+        gc.unfreeze()
+
+
+_APP = {"app": "app.main:create_app", "factory": True, "host": "127.0.0.1", "port": 0}
+
+
+def test_a_single_process_serves_with_its_start_up_objects_frozen(
+    server_runs: list[tuple[int, object]],
+) -> None:
+    workers.serve(**_APP, workers=1)  # type: ignore[arg-type]
+    ((frozen, _),) = server_runs
+    # The modules and the app: tens of thousands of objects the collector no longer walks.
+    assert frozen > 10_000
+
+
+@linux_only
+def test_each_worker_serves_through_the_balancer_with_its_start_up_objects_frozen(
+    server_runs: list[tuple[int, object]],
+) -> None:
+    workers._worker(_APP, [0, 0], slot=1)
+    ((frozen, app),) = server_runs
+    assert frozen > 10_000
+    assert isinstance(app, KeepAliveBalancer)
+    assert app.shares.slot == 1
