@@ -30,6 +30,7 @@ from bench.api import (
     lua_script,
     measured_wrk,
     paced_delay_ms,
+    percent,
     sample,
     server,
 )
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     console.print(
                         f"{endpoint}  round {round_}  {name}: {result.rps:,.0f} req/s, "
                         f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
-                        f"split {result.split}, errors "
+                        f"split {result.split}, steal {percent(result.steal)}, errors "
                         f"{result.socket_errors}/{result.non_2xx}",
                         highlight=False,
                     )

@@ -88,6 +88,8 @@ class WrkResult:
     p99_ms: float
     # wrk's connections per server process, most first ("9/7"), read a second into the run.
     split: str = ""
+    # The share of the machine's CPU time its hypervisor gave to others during the run.
+    steal: float | None = None
 
     @property
     def rps(self) -> float:
@@ -187,12 +189,14 @@ def run_wrk(
         base,
     ]
     console.print(f"$ {' '.join(argv)}", highlight=False, markup=False, style="dim")
+    cpu_before = cpu_times()
     with subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as running:
         time.sleep(min(1.0, seconds / 2))
         split = connection_split(int(base.rsplit(":", 1)[1]))
         stdout, stderr = running.communicate()
+    cpu_after = cpu_times()
     lines = [ln for ln in stdout.splitlines() if ln.startswith("BENCHJSON ")]
     if running.returncode != 0 or not lines:
         raise SystemExit(f"wrk failed ({running.returncode}): {stdout}{stderr}")
@@ -206,7 +210,30 @@ def run_wrk(
         p50_ms=data["p50"] / 1000,
         p99_ms=data["p99"] / 1000,
         split=split,
+        steal=stolen_share(cpu_before, cpu_after),
     )
+
+
+def cpu_times() -> tuple[int, int] | None:
+    """The machine's CPU time stolen by its hypervisor and its CPU time in all, in clock
+    ticks since boot (Linux's /proc/stat), or None elsewhere.
+
+    A virtual machine's host may stop its CPUs when it uses more than its share. On a
+    machine where `steal` rose under a closed loop, a process that only read the clock saw
+    gaps of 50-105 ms, and every endpoint's closed-loop p99, old builds' too, was 80-100 ms
+    at a p50 of 3 ms (docs/benchmarks.md): the column says when a p99 measured that."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(f) for f in fields[:8]]  # user ... steal; guest time is inside user
+    return ticks[7], sum(ticks)
+
+
+def stolen_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
 
 
 def connection_split(port: int) -> str:
@@ -723,9 +750,11 @@ def search_cpu(console: Console, url: str, words: Sequence[str]) -> None:
 
 def report(console: Console, rows: Sequence[Row]) -> None:
     table = Table(title="bzpeer vs datasette (wrk over loopback)")
-    for name in ("database", "endpoint", "server", "req/s", "p50 ms", "p99 ms", "errors", "split"):
+    columns = ("database", "endpoint", "server", "req/s", "p50 ms", "p99 ms", "errors", "split")
+    for name in (*columns, "steal"):
         table.add_column(
-            name, justify="right" if name[0] in "rpe" and name != "endpoint" else "left"
+            name,
+            justify="right" if name[0] in "rpes" and name not in ("endpoint", "split") else "left",
         )
     table.add_column("x datasette", justify="right")
     for row in rows:
@@ -740,15 +769,22 @@ def report(console: Console, rows: Sequence[Row]) -> None:
             f"{r.p99_ms:.1f}",
             f"{r.socket_errors}/{r.non_2xx}",
             r.split,
+            percent(r.steal),
             ratio,
         )
     console.print(table)
     console.print(
         "errors = socket errors / non-2xx answers; x datasette = req/s over the mean of "
         "datasette's one-row lookup measured before and after, in the same block; split = "
-        "wrk's connections per server process",
+        "wrk's connections per server process; steal = CPU time the hypervisor took from "
+        "this machine during the run (a closed loop's p99 with a few percent of steal "
+        "measures the host's pauses)",
         style="dim",
     )
+
+
+def percent(share: float | None) -> str:
+    return "" if share is None else f"{share:.0%}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
