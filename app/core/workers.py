@@ -67,11 +67,12 @@ def freeze_startup_objects() -> None:
     """Leave what a serving process built at start-up (modules, the app, its engines: most
     of its objects) out of the garbage collector's full collections from now on.
 
-    A full collection walks every tracked object, and ran about every 4 s under load: the
+    A full collection walks every tracked object, and ran every 6-10 s under load: the
     objects alive in the requests in flight at each young collection count towards the
-    next one, whether they die a moment later or not. With 8 requests queued per worker,
-    each full collection stopped a worker for 50-73 ms at a million works (SQLite search,
-    which answers on the event loop), and the requests behind it waited; frozen, 3-4 ms.
+    next one, whether they die a moment later or not. Under a closed loop of searches at a
+    million works, each stopped a worker for 64-96 ms on SQLite (whose searches answer on
+    the event loop, so the requests queued behind it waited) and 175-304 ms on PostgreSQL;
+    frozen, 3-4 ms and 7-49 ms (docs/benchmarks.md).
     Frozen objects are never collected, nor walked; the collector still finds cycles among
     everything made since. Called by `serve` once the app is built, not by the app itself:
     a test process that starts apps would freeze its own objects too."""
@@ -107,7 +108,8 @@ class ConnectionShares:
     def excess(self, held: int) -> bool:
         """Whether this worker, holding `held` connections, should hand one over."""
         self.publish(held)
-        least = min(count for index, count in enumerate(self.counts) if index != self.slot)
+        others = (count for index, count in enumerate(self.counts) if index != self.slot)
+        least = min(others, default=held)
         return held - least >= max(_REBALANCE_AT_LEAST, least // _REBALANCE_SHARE)
 
 
