@@ -162,24 +162,29 @@ class KeepAliveBalancer:
         return True
 
 
-def _worker(options: dict[str, Any], counts: MutableSequence[int], slot: int) -> None:
+def _loaded_server(options: dict[str, Any]) -> uvicorn.Server:
+    """A server for `uvicorn.Config(**options)` with its app built and the process's
+    start-up objects frozen, not yet started."""
     config = uvicorn.Config(**options)
     server = uvicorn.Server(config)
     config.load()
+    freeze_startup_objects()
+    return server
+
+
+def _worker(options: dict[str, Any], counts: MutableSequence[int], slot: int) -> None:
+    server = _loaded_server(options)
+    config = server.config
     # The connections uvicorn's protocols add themselves to while open.
     connections = server.server_state.connections
     shares = ConnectionShares(counts, slot)
     config.loaded_app = KeepAliveBalancer(config.loaded_app, shares, connections)
-    freeze_startup_objects()
     server.run(sockets=[reuse_port_socket(config.host, config.port)])
 
 
 def _serve_alone(options: dict[str, Any]) -> None:
     """One process: `uvicorn.run`'s path, with the start-up objects frozen."""
-    config = uvicorn.Config(**options)
-    server = uvicorn.Server(config)
-    config.load()
-    freeze_startup_objects()
+    server = _loaded_server(options)
     server.run()
     if not server.started:
         sys.exit(STARTUP_FAILURE)  # as uvicorn.run exits
