@@ -1,9 +1,9 @@
 """The author overview: everything an author's public page shows, in one round trip.
 
-A bounded number of queries whatever the author (a test counts them): the record with its
-top topics, close collaborators and the ids of its newest works (one statement), and those
-works with their authorships and topics as JSON (one more); a logged-in viewer adds one
-for what they may do (follow or unfollow, claim, invite).
+A bounded number of queries whatever the author (a test counts them): one statement for
+the record with its top topics, close collaborators and newest works, those with their
+authorships and topics, all as JSON; a logged-in viewer adds one for what they may do
+(follow or unfollow, claim, invite).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from app.works.schemas import WorkOut
 from app.works.service import (
     WorkFilters,
     author_first_page_items,
-    author_newest_work_ids,
+    author_newest_works,
     list_works,
 )
 
@@ -211,9 +211,10 @@ def _anonymous_actions(author: RecordState) -> ViewerActions:
 
 @functools.cache
 def _overview_record(dialect: str) -> Select[*tuple[Any, ...]]:
-    """The record with its top topics, close collaborators and newest works' ids as JSON
-    arrays: one statement where four were (each one a round trip to PostgreSQL). Built once
-    per dialect."""
+    """The record with its top topics, close collaborators and newest works (each with its
+    authorships and topics) as JSON arrays: one statement where five were, each a round
+    trip to PostgreSQL and a statement's overhead in the server and in SQLAlchemy. Built
+    once per dialect."""
     coauthor = aliased(Author)
     collaborator = json_object(
         dialect,
@@ -248,12 +249,14 @@ def _overview_record(dialect: str) -> Select[*tuple[Any, ...]]:
         Author,
         limit=TOP_TOPICS,
     )
-    first_works = author_newest_work_ids(dialect, Author.id, FIRST_WORKS + 1)
+    first_works = author_newest_works(
+        dialect, Author.id, FIRST_WORKS + 1, max_authorships=PREVIEW_AUTHORSHIPS
+    )
     return select(
         *DETAIL_COLUMNS,
         topics.label("top_topics"),
         collaborators.label("collaborators"),
-        first_works.label("first_work_ids"),
+        first_works.label("first_works"),
     ).where(Author.id == bindparam("author_id"))
 
 
@@ -281,11 +284,7 @@ def author_overview_json(session: Session, ident: str, viewer: Caller | None = N
     overview's CPU (docs/benchmarks.md, "The overview's works")."""
     author = _record(session, ident)
     meta, items = author_first_page_items(
-        session,
-        orjson.loads(author.first_work_ids),
-        PageParams(per_page=FIRST_WORKS, cursor=None),
-        author.works_count,
-        max_authorships=PREVIEW_AUTHORSHIPS,
+        author.first_works, PageParams(per_page=FIRST_WORKS, cursor=None), author.works_count
     )
     preview = WorksPreview(count=meta.count, next_cursor=meta.next_cursor, results=[])
     body = _overview(session, author, preview, viewer).model_dump(mode="json")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     FromClause,
     Subquery,
@@ -31,6 +32,20 @@ def json_object(dialect: str, **fields: Any) -> ColumnElement[Any]:
     for key, value in fields.items():
         args += [literal_column(f"'{key}'"), value]
     return build(*args)
+
+
+def json_row(dialect: str, *values: Any) -> ColumnElement[Any]:
+    """A JSON array of `values`: a row, for Python to read by position."""
+    build = func.json_array if dialect == "sqlite" else func.json_build_array
+    return build(*values)
+
+
+def embedded_json(dialect: str, text: Any) -> ColumnElement[Any]:
+    """JSON held as text (a JSON column on SQLite, a `json_array`) as a value that
+    `json_object` and `json_row` nest as JSON instead of quoting it as a string."""
+    if dialect == "sqlite":
+        return func.json(text)
+    return cast(text, JSON)
 
 
 def json_list_or_empty(dialect: str, value: Any) -> ColumnElement[Any]:
@@ -55,10 +70,13 @@ def json_array(
     correlate: Any,
     *,
     limit: int | None = None,
+    as_text: bool = True,
 ) -> ColumnElement[str]:
     """`item` (a `json_object` or `json_scalar`) of the rows of `source` that meet `where`
     (correlated with the outer query's `correlate`), as the text of one JSON array in
-    `order`, at most `limit` of them; '[]' for no rows."""
+    `order`, at most `limit` of them; '[]' for no rows. Not `as_text`, PostgreSQL leaves it
+    a json value, for another JSON value to nest (`embedded_json`) without parsing it
+    again; SQLite's is text either way."""
 
     def first_rows(*columns: Any) -> Subquery:
         return (
@@ -80,9 +98,14 @@ def json_array(
         joined = func.coalesce(func.group_concat(rows.c.item, literal_column("','")), "")
         return select(literal_column("'['").op("||")(joined).op("||")("]")).scalar_subquery()
     empty: ColumnElement[Any] = literal_column("'[]'::json")
+
+    def returned(array: ColumnElement[Any]) -> ColumnElement[Any]:
+        # As text: psycopg would parse json into Python objects, which is what this avoids.
+        return cast(array, Text) if as_text else array
+
     if limit is None:
         array = func.coalesce(func.json_agg(aggregate_order_by(item, *order)), empty)
-        selected = select(cast(array, Text)).select_from(source).where(*where)
+        selected = select(returned(array)).select_from(source).where(*where)
     else:
         # The first `limit` rows, then aggregated in their rank: an aggregate takes no LIMIT.
         ranked = first_rows(
@@ -91,6 +114,5 @@ def json_array(
         array = func.coalesce(
             func.json_agg(aggregate_order_by(ranked.c.item, ranked.c.rank)), empty
         )
-        selected = select(cast(array, Text))
-    # As text: psycopg would parse json into Python objects, which is what this avoids.
+        selected = select(returned(array))
     return selected.correlate(correlate).scalar_subquery()

@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
+    ColumnElement,
     Row,
     Select,
     bindparam,
@@ -30,7 +31,13 @@ from sqlalchemy.orm import Session
 
 from app.core.ids import Kind, public_id
 from app.core.pagination import Meta
-from app.core.sqljson import json_array, json_list_or_empty, json_object
+from app.core.sqljson import (
+    embedded_json,
+    json_array,
+    json_list_or_empty,
+    json_object,
+    json_row,
+)
 from app.models import Author, Authorship, Topic, Work, WorkTopic
 
 # Dates and datetimes as pydantic writes them: ISO 8601, "Z" for UTC.
@@ -62,6 +69,7 @@ WORK_COLUMNS = (
     Work.is_withdrawn,
     Work.source_updated,
 )
+_WIDTH = len(WORK_COLUMNS)
 
 
 def work_fields(work: Sequence[Any], authorships: Any, shown: int, topics: Any) -> dict[str, Any]:
@@ -129,9 +137,13 @@ def work_fields(work: Sequence[Any], authorships: Any, shown: int, topics: Any) 
     }
 
 
-def _nested_columns(dialect: str) -> tuple[Any, Any, Any]:
-    """A work's first `max_position` authorships and its topics as JSON text, and how many
-    authorships that is: `authorships`, `shown`, `topics`, correlated with `works`."""
+def _nested_columns(
+    dialect: str, max_position: ColumnElement[int] | None = None, *, as_text: bool = True
+) -> tuple[Any, Any, Any]:
+    """A work's first `max_position` authorships (the `max_position` parameter when not
+    given) and its topics as JSON (text, or values to nest: `json_array`'s `as_text`), and
+    how many authorships that is: `authorships`, `shown`, `topics`, correlated with
+    `works`."""
     author = case(
         (
             Authorship.author_id.is_not(None),
@@ -152,7 +164,9 @@ def _nested_columns(dialect: str) -> tuple[Any, Any, Any]:
         author=author,
         affiliations=json_list_or_empty(dialect, Authorship.affiliations),
     )
-    shown = (Authorship.work_id == Work.id, Authorship.position <= bindparam("max_position"))
+    if max_position is None:
+        max_position = bindparam("max_position")
+    shown = (Authorship.work_id == Work.id, Authorship.position <= max_position)
     with_author = Authorship.__table__.outerjoin(
         Author.__table__, Author.id == Authorship.author_id
     )
@@ -170,9 +184,9 @@ def _nested_columns(dialect: str) -> tuple[Any, Any, Any]:
         display_name=name,
     )
     return (
-        json_array(dialect, authorship, with_author, shown, (Authorship.position,), Work).label(
-            "authorships"
-        ),
+        json_array(
+            dialect, authorship, with_author, shown, (Authorship.position,), Work, as_text=as_text
+        ).label("authorships"),
         select(func.count())
         .select_from(Authorship)
         .where(*shown)
@@ -186,6 +200,7 @@ def _nested_columns(dialect: str) -> tuple[Any, Any, Any]:
             (WorkTopic.work_id == Work.id,),
             (WorkTopic.is_primary.desc(), code),
             Work,
+            as_text=as_text,
         ).label("topics"),
     )
 
@@ -203,6 +218,53 @@ def _nested_of_works(dialect: str) -> Select[*tuple[Any, ...]]:
 def _works_with_nested(dialect: str) -> Select[*tuple[Any, ...]]:
     """For each work of `ids`: `WORK_COLUMNS`, then `_nested_columns`."""
     return select(*WORK_COLUMNS, *_nested_columns(dialect)).where(_OF_IDS)
+
+
+def work_rows_json(
+    dialect: str,
+    which: ColumnElement[bool],
+    order: Sequence[Any],
+    correlate: Any,
+    *,
+    max_authorships: int,
+) -> ColumnElement[str]:
+    """The works that `which` picks (correlated with the outer query's `correlate`; a page
+    of them, it has no limit), in `order`, as the text of one JSON array of rows:
+    `WORK_COLUMNS`, then the work's first `max_authorships` authorships, how many that is,
+    and its topics. A column for a statement on another table, so that a record and its
+    works come back in one round trip; `work_row_item` writes each row as a work."""
+    authorships, shown, topics = (
+        column.element
+        for column in _nested_columns(
+            dialect, literal_column(str(int(max_authorships))), as_text=False
+        )
+    )
+    values = [
+        embedded_json(dialect, column) if column.key in _JSON_COLUMNS else column
+        for column in WORK_COLUMNS
+    ]
+    row = json_row(
+        dialect,
+        *values,
+        embedded_json(dialect, authorships),
+        shown,
+        embedded_json(dialect, topics),
+    )
+    return json_array(dialect, row, Work.__table__, (which,), order, correlate)
+
+
+_JSON_COLUMNS = {"dois", "versions"}
+_WITHDRAWN = [column.key for column in WORK_COLUMNS].index("is_withdrawn")
+
+
+def work_row_item(row: list[Any]) -> dict[str, Any]:
+    """A row of `work_rows_json`, decoded, as `work_items` writes a work: JSON's values are
+    the columns' own (dates as ISO 8601 text, which is how they are written anyway), but
+    for SQLite's booleans, which are 0 or 1."""
+    work = row[:_WIDTH]
+    work[_WITHDRAWN] = bool(work[_WITHDRAWN])
+    authorships, shown, topics = row[_WIDTH:]
+    return work_fields(work, authorships, shown, topics)
 
 
 def work_items(
@@ -243,9 +305,6 @@ def works_with_nested(
     statement = _works_with_nested(session.get_bind().dialect.name)
     found = {row.id: row for row in session.connection().execute(statement, params)}
     return [found[i] for i in ids if i in found]
-
-
-_WIDTH = len(WORK_COLUMNS)
 
 
 def nested_item(row: Row[*tuple[Any, ...]]) -> dict[str, Any]:

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import orjson
 from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Row, Select, bindparam, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.core.database import planned_for_values
 from app.core.errors import BadRequest, NotFound
@@ -18,6 +19,7 @@ from app.core.pagination import (
     Meta,
     Page,
     PageParams,
+    SortKey,
     decode_offset,
     encode_cursor,
     keyset,
@@ -27,7 +29,6 @@ from app.core.pagination import (
     parse_sort,
 )
 from app.core.search import content_words, count_works, ranked_work_ids, work_search
-from app.core.sqljson import json_array, json_scalar
 from app.models import Author, Authorship, Topic, Work, WorkTopic
 from app.topics.service import category_ids_under, resolve_topic
 from app.works.encoding import (
@@ -36,6 +37,8 @@ from app.works.encoding import (
     nested_item,
     work_fields,
     work_items,
+    work_row_item,
+    work_rows_json,
     works_with_nested,
 )
 from app.works.schemas import WorkOut
@@ -240,34 +243,53 @@ def list_work_items(
     return meta, work_items(session, rows, max_authorships=shown)
 
 
-def author_newest_work_ids(dialect: str, author_id: Any, limit: int) -> ColumnElement[str]:
-    """The ids of an author's newest `limit` works as a JSON array (a column for a query on
-    `authors`), in the order and with the look-ahead row of the author's first page: what
-    `author_first_page_items` takes."""
-    return json_array(
+def author_newest_works(
+    dialect: str, author_id: Any, limit: int, *, max_authorships: int
+) -> ColumnElement[str]:
+    """An author's newest `limit` works, in the order of the author's first page, as the
+    JSON rows of `work_rows_json` (a column for a statement on `authors`, correlated with
+    it): what `author_first_page_items` takes."""
+    # The page is chosen by id first and only its works are written as JSON: SQLite would
+    # write every work of the author before sorting them (a prolific author has hundreds).
+    newest = aliased(Work)
+    page = (
+        select(newest.id)
+        .where(newest.is_deleted.is_(False), newest.id.in_(_works_of(author_id).correlate(Author)))
+        .order_by(
+            *order_by(
+                SortKey(getattr(newest, _DEFAULT_KEY.column.key), _DEFAULT_KEY.descending),
+                newest.id,
+            )
+        )
+        .limit(limit)
+        .correlate(Author)
+    )
+    return work_rows_json(
         dialect,
-        json_scalar(dialect, Work.id),
-        Work.__table__,
-        (Work.is_deleted.is_(False), Work.id.in_(_works_of(author_id).correlate(Author))),
+        Work.id.in_(page),
         order_by(_DEFAULT_KEY, Work.id),
         Author,
-        limit=limit,
+        max_authorships=max_authorships,
     )
 
 
 def author_first_page_items(
-    session: Session, ids: Sequence[int], page: PageParams, count: int, *, max_authorships: int
+    rows_json: str, page: PageParams, count: int
 ) -> tuple[Meta, list[dict[str, Any]]]:
     """An author's first page of works (newest first) as `list_work_items` gives it, from
-    the ids `author_newest_work_ids` found: one statement, where the page alone takes two."""
-    # The look-ahead id only tells whether a next page exists: its JSON would be thrown away.
-    kept = works_with_nested(session, ids[: page.per_page], max_authorships=max_authorships)
+    what `author_newest_works` wrote for `page.per_page` and one more."""
+    rows = orjson.loads(rows_json)
+    kept = rows[: page.per_page]
     cursor = None
-    if len(ids) > page.per_page and kept:
+    # The look-ahead row only tells whether a next page exists.
+    if len(rows) > page.per_page and kept:
         last = kept[-1]
-        cursor = encode_cursor(_DEFAULT_SORT_NAME, getattr(last, _DEFAULT_KEY.column.key), last.id)
+        cursor = encode_cursor(_DEFAULT_SORT_NAME, last[_SORT_POSITION], last[0])
     meta = Meta(count=count, count_is_exact=True, per_page=page.per_page, next_cursor=cursor)
-    return meta, [nested_item(row) for row in kept]
+    return meta, [work_row_item(row) for row in kept]
+
+
+_SORT_POSITION = [column.key for column in WORK_COLUMNS].index(_DEFAULT_KEY.column.key)
 
 
 def _page_rows(

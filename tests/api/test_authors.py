@@ -266,7 +266,7 @@ def test_autocomplete_prefix_ranked_and_bounded(client: TestClient, session: Ses
     ("path", "statements"),
     [
         ("/v1/authors/A{id}", 1),
-        ("/v1/authors/A{id}/overview", 2),
+        ("/v1/authors/A{id}/overview", 1),
         ("/v1/autocomplete/authors?q=sun", 1),
     ],
 )
