@@ -147,17 +147,25 @@ def _conditions(session: Session, filters: WorkFilters) -> list[ColumnElement[bo
 
 DEFAULT_WORK_SORT = "publication_date:desc"
 _DEFAULT_SORT_NAME, _DEFAULT_KEY = parse_sort(None, WORK_SORTS, DEFAULT_WORK_SORT)
+
+
+def _author_newest(works: Any, author_id: Any, *columns: Any) -> Select[Any]:
+    """`columns` of the live works of `author_id` (a value, or `Author.id` to correlate
+    with a statement on `authors`), newest first: the order of an author's first page,
+    for `works` (`Work` or an alias of it)."""
+    newest_first = SortKey(getattr(works, _DEFAULT_KEY.column.key), _DEFAULT_KEY.descending)
+    return (
+        select(*columns)
+        .where(works.is_deleted.is_(False), works.id.in_(_works_of(author_id).correlate(Author)))
+        .order_by(*order_by(newest_first, works.id))
+    )
+
+
 # The most requested page of all: an author's newest works, first page (the overview and
 # `GET /v1/authors/{id}/works`). Built once; constructing it per request cost more CPU
 # than running it. The same order and look-ahead row as `keyset`, so its cursor pages on.
-_AUTHOR_NEWEST_WORKS = (
-    select(*WORK_COLUMNS)
-    .where(
-        Work.is_deleted.is_(False),
-        Work.id.in_(_works_of(bindparam("author"))),
-    )
-    .order_by(*order_by(_DEFAULT_KEY, Work.id))
-    .limit(bindparam("limit"))
+_AUTHOR_NEWEST_WORKS = _author_newest(Work, bindparam("author"), *WORK_COLUMNS).limit(
+    bindparam("limit")
 )
 
 
@@ -252,18 +260,7 @@ def author_newest_works(
     # The page is chosen by id first and only its works are written as JSON: SQLite would
     # write every work of the author before sorting them (a prolific author has hundreds).
     newest = aliased(Work)
-    page = (
-        select(newest.id)
-        .where(newest.is_deleted.is_(False), newest.id.in_(_works_of(author_id).correlate(Author)))
-        .order_by(
-            *order_by(
-                SortKey(getattr(newest, _DEFAULT_KEY.column.key), _DEFAULT_KEY.descending),
-                newest.id,
-            )
-        )
-        .limit(limit)
-        .correlate(Author)
-    )
+    page = _author_newest(newest, author_id, newest.id).limit(limit).correlate(Author)
     return work_rows_json(
         dialect,
         Work.id.in_(page),
